@@ -1,0 +1,657 @@
+//! Batches (SPEC §1, §5, §7): reading arrays, envelopes, NDJSON and single runs, from one window
+//! of text or from chunks.
+//!
+//! One engine serves both: the batch functions feed it the whole text once, the stream feeds it
+//! whatever has arrived and keeps the bytes it did not consume (at most the record it is inside).
+//! So the stream gives the batch's answer by construction, issues and line numbers included.
+
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+use crate::issue::{child, child_index, Issue, IssueCode};
+use crate::json::{duplicate_key, Fail, KeySet, Reader, Scalar};
+use crate::options::{Format, Options, UnknownFields};
+use crate::run::{read_record, Checked, SyncRun, ValidRun};
+use crate::summary::{BatchSummary, Figures};
+
+/// What happens to each valid, de-duplicated run.
+pub trait Sink {
+    /// `position` is the record's index in the input.
+    fn run(&mut self, run: &ValidRun<'_>, position: u64);
+}
+
+impl Sink for Figures {
+    fn run(&mut self, run: &ValidRun<'_>, position: u64) {
+        self.add(run, position);
+    }
+}
+
+impl Sink for Vec<SyncRun> {
+    fn run(&mut self, run: &ValidRun<'_>, _position: u64) {
+        self.push(run.to_sync_run());
+    }
+}
+
+/// Hasher for id keys that are already spread (packed bytes or a SipHash): one multiply.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        #[allow(clippy::cast_possible_truncation)]
+        let folded = (n as u64) ^ ((n >> 64) as u64).rotate_left(29);
+        self.0 = folded.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// A 128-bit key per id: ids of up to 15 bytes exactly, longer ones by a 128-bit hash (two
+/// SipHashes), so that a million runs cost 16 bytes each rather than a copy of every id.
+fn id_key(id: &str) -> u128 {
+    let b = id.as_bytes();
+    if b.len() <= 15 {
+        let mut k: u128 = (b.len() as u128) << 120;
+        for (i, &x) in b.iter().enumerate() {
+            k |= u128::from(x) << (8 * i);
+        }
+        k
+    } else {
+        let h = |seed: u8| {
+            let mut s = std::collections::hash_map::DefaultHasher::new();
+            seed.hash(&mut s);
+            id.hash(&mut s);
+            s.finish()
+        };
+        (1u128 << 127) | (u128::from(h(1)) << 64) | u128::from(h(2))
+    }
+}
+
+/// Counts, issues and de-duplication of a batch: what every batch result has.
+pub struct Tally {
+    max_issues: usize,
+    pub records: u64,
+    pub valid: u64,
+    pub invalid: u64,
+    pub duplicates: u64,
+    pub has_more: Option<bool>,
+    pub error_count: u64,
+    pub warning_count: u64,
+    pub issues: Vec<Issue>,
+    pub issues_truncated: bool,
+    seen: HashSet<u128, BuildHasherDefault<IdHasher>>,
+}
+
+impl Tally {
+    pub fn new(max_issues: usize) -> Tally {
+        Tally {
+            max_issues,
+            records: 0,
+            valid: 0,
+            invalid: 0,
+            duplicates: 0,
+            has_more: None,
+            error_count: 0,
+            warning_count: 0,
+            issues: Vec::new(),
+            issues_truncated: false,
+            seen: HashSet::default(),
+        }
+    }
+
+    /// Keep an issue if there is room; count it either way.
+    pub fn issue(&mut self, issue: Issue) {
+        if issue.is_error() {
+            self.error_count += 1;
+        } else {
+            self.warning_count += 1;
+        }
+        if self.issues.len() < self.max_issues {
+            self.issues.push(issue);
+        } else {
+            self.issues_truncated = true;
+        }
+    }
+
+    /// Account for one record at `base`.
+    pub fn record<S: Sink>(&mut self, checked: Checked<'_>, base: &str, line: Option<u64>, sink: &mut S) {
+        let position = self.records;
+        self.records += 1;
+        let issues = match checked {
+            Checked::Invalid(issues) => {
+                self.invalid += 1;
+                issues
+            }
+            Checked::Valid(run, mut warnings) => {
+                if self.seen.insert(id_key(&run.id)) {
+                    self.valid += 1;
+                    sink.run(&run, position);
+                } else {
+                    self.duplicates += 1;
+                    warnings.push(Issue::new(
+                        IssueCode::DuplicateId,
+                        child(base, "id"),
+                        format!("id \"{}\" was already seen in an earlier run; this one is left out", run.id),
+                    ));
+                }
+                warnings
+            }
+        };
+        for mut issue in issues {
+            if line.is_some() {
+                issue.line = line;
+            }
+            self.issue(issue);
+        }
+    }
+
+    /// The result when the input as a whole cannot be read: no records, that one issue.
+    fn only(&mut self, issue: Issue) {
+        *self = Tally::new(self.max_issues);
+        self.issue(issue);
+    }
+
+    /// The batch summary, with these counts and issues and the given figures.
+    pub fn summary(self, figures: Figures) -> BatchSummary {
+        let mut out = BatchSummary {
+            records: self.records,
+            valid: self.valid,
+            invalid: self.invalid,
+            duplicates: self.duplicates,
+            has_more: self.has_more,
+            error_count: self.error_count,
+            warning_count: self.warning_count,
+            issues: self.issues,
+            issues_truncated: self.issues_truncated,
+            ..BatchSummary::default()
+        };
+        figures.finish(&mut out);
+        out
+    }
+}
+
+/// Where the JSON reading of a batch is.
+#[derive(Debug, Clone)]
+enum Json {
+    /// Before the top-level value.
+    Top,
+    /// At an array element (`first`: `]` may close the array here). `env`: inside the envelope's `data`.
+    Element { env: bool, first: bool },
+    /// After an element: `,` or `]`.
+    AfterElement { env: bool },
+    /// Inside the envelope, at a member (`after`: after one, expecting `,` or `}`).
+    Envelope { after: bool },
+    /// After the top-level value: only white space may follow.
+    Trailing,
+}
+
+#[derive(Debug, Clone)]
+enum Mode {
+    /// `format: "auto"`: looking at lines to choose NDJSON or JSON. Nothing is consumed here, so
+    /// offsets are from the start of the text.
+    Detect { line_start: usize, search_from: usize, first: Option<(usize, usize)> },
+    Ndjson,
+    Json(Json),
+    /// Whole input unreadable (the issue is in `fatal`); the rest is ignored.
+    Failed,
+}
+
+/// Reads a batch from successive windows of text (without a byte order mark).
+pub struct Engine {
+    unknown: UnknownFields,
+    mode: Mode,
+    /// 1-based line at the window start, and code points since the last newline before it.
+    line: u64,
+    col: u64,
+    /// Keys of the envelope seen so far (they are few).
+    env_keys: Vec<String>,
+    /// A whole-input issue that wins over records: invalid JSON, not a batch, `data` not an array.
+    pub fatal: Option<Issue>,
+    /// "Not a batch" or "`data` not an array": reported at the end unless the text also turns
+    /// out not to be JSON.
+    pending: Option<Issue>,
+}
+
+fn blank(line: &[u8]) -> bool {
+    line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
+}
+
+/// Code points in UTF-8 bytes.
+fn chars(b: &[u8]) -> u64 {
+    b.iter().filter(|&&x| (x & 0xC0) != 0x80).count() as u64
+}
+
+/// Whether `line` holds exactly one JSON value.
+fn complete_value(line: &[u8]) -> bool {
+    let mut r = Reader::new(line, true);
+    r.skip_value(0, &mut String::new(), &mut Vec::new()).is_ok() && r.at_end()
+}
+
+/// What a step of JSON reading did.
+enum Step {
+    /// Moved on to `pos` (in the window).
+    To(usize),
+    /// Read to the end of the text.
+    Done,
+}
+
+impl Engine {
+    pub fn new(options: &Options) -> Engine {
+        let mode = match options.format() {
+            Format::Auto => Mode::Detect { line_start: 0, search_from: 0, first: None },
+            Format::Json => Mode::Json(Json::Top),
+            Format::Ndjson => Mode::Ndjson,
+        };
+        Engine { unknown: options.unknown_fields(), mode, line: 1, col: 0, env_keys: Vec::new(), fatal: None, pending: None }
+    }
+
+    /// Line and column (1-based, column in code points) of byte `at` of the window `w`.
+    fn position(&self, w: &[u8], at: usize) -> (u64, u64) {
+        let before = w.get(..at).unwrap_or(w);
+        match memchr::memrchr(b'\n', before) {
+            Some(nl) => {
+                let newlines = memchr::memchr_iter(b'\n', before).count() as u64;
+                (self.line + newlines, chars(before.get(nl + 1..).unwrap_or_default()) + 1)
+            }
+            None => (self.line, self.col + chars(before) + 1),
+        }
+    }
+
+    fn fail(&mut self, w: &[u8], at: usize, msg: &str) {
+        let (line, col) = self.position(w, at);
+        self.fatal = Some(invalid_json(msg, line, col));
+        self.mode = Mode::Failed;
+    }
+
+    /// Read what can be read of window `w` (`last`: no text follows it). Returns the number of
+    /// bytes consumed; the caller passes the rest again, with more, next time.
+    pub fn feed<S: Sink>(&mut self, w: &[u8], last: bool, tally: &mut Tally, sink: &mut S) -> usize {
+        let consumed = self.step(w, last, tally, sink).min(w.len());
+        if !last {
+            // Keep line and column of the next window's start.
+            let done = w.get(..consumed).unwrap_or(w);
+            match memchr::memrchr(b'\n', done) {
+                Some(nl) => {
+                    self.line += memchr::memchr_iter(b'\n', done).count() as u64;
+                    self.col = chars(done.get(nl + 1..).unwrap_or_default());
+                }
+                None => self.col += chars(done),
+            }
+        } else if self.fatal.is_none() {
+            self.fatal = self.pending.take();
+        }
+        consumed
+    }
+
+    fn step<S: Sink>(&mut self, w: &[u8], last: bool, tally: &mut Tally, sink: &mut S) -> usize {
+        let mut pos = 0usize;
+        loop {
+            match self.mode.clone() {
+                Mode::Failed => return w.len(),
+                Mode::Detect { line_start, search_from, first } => match detect(w, last, line_start, search_from, first) {
+                    Ok(next) => self.mode = next,
+                    Err(progress) => {
+                        self.mode = progress;
+                        return 0;
+                    }
+                },
+                Mode::Ndjson => return self.ndjson(w, last, tally, sink),
+                Mode::Json(state) => {
+                    let mut r = Reader::new(w.get(pos..).unwrap_or_default(), last);
+                    match self.json(&mut r, pos, state, tally, sink) {
+                        Ok(Step::To(p)) => pos = p,
+                        Ok(Step::Done) => return w.len(),
+                        Err(Fail::Incomplete) => return pos,
+                        Err(Fail::Syntax { at, msg }) => {
+                            self.fail(w, pos + at, &msg);
+                            return w.len();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// NDJSON: one record per non-blank line; a bad line spoils only its own record.
+    fn ndjson<S: Sink>(&mut self, w: &[u8], last: bool, tally: &mut Tally, sink: &mut S) -> usize {
+        let mut pos = 0usize;
+        let mut line_no = self.line;
+        loop {
+            let rest = w.get(pos..).unwrap_or_default();
+            let (line, next) = match memchr::memchr(b'\n', rest) {
+                Some(i) => (rest.get(..i).unwrap_or_default(), pos + i + 1),
+                None if !last => return pos,
+                None if rest.is_empty() => return w.len(),
+                None => (rest, w.len()),
+            };
+            if !blank(line) {
+                let base = child_index("", tally.records as usize);
+                let mut r = Reader::new(line, true);
+                let checked = match read_record(&mut r, &base, self.unknown) {
+                    Ok(c) if r.at_end() => Ok(c),
+                    Ok(_) => Err((r.pos, "unexpected text after the run (one run per line)".into())),
+                    Err(Fail::Syntax { at, msg }) => Err((at, msg)),
+                    Err(Fail::Incomplete) => Err((line.len(), "unexpected end of line".into())),
+                };
+                let checked = checked.unwrap_or_else(|(at, msg)| {
+                    // NDJSON windows always start at a line start (the byte order mark, if any,
+                    // was removed before the engine saw the text), so columns start at 1.
+                    let col = chars(line.get(..at).unwrap_or(line)) + 1;
+                    let mut issue = invalid_json(&msg, line_no, col);
+                    issue.path = base.clone();
+                    Checked::Invalid(vec![issue])
+                });
+                tally.record(checked, &base, Some(line_no), sink);
+            }
+            line_no += 1;
+            pos = next;
+            if pos >= w.len() {
+                return w.len();
+            }
+        }
+    }
+
+    /// One step of reading a JSON batch; the reader is on `w[base..]`.
+    fn json<S: Sink>(&mut self, r: &mut Reader<'_>, base: usize, state: Json, tally: &mut Tally, sink: &mut S) -> Result<Step, Fail> {
+        match state {
+            Json::Top => match r.peek()? {
+                b'[' => {
+                    r.pos += 1;
+                    self.mode = Mode::Json(Json::Element { env: false, first: true });
+                    Ok(Step::To(base + r.pos))
+                }
+                b'{' => self.object_top(r, base, tally, sink),
+                _ => {
+                    let found = r.scalar(&mut String::new(), &mut Vec::new())?;
+                    self.pending = Some(Issue::new(
+                        IssueCode::InvalidType,
+                        String::new(),
+                        format!("expected an array of runs, a {{\"data\": [...]}} envelope, NDJSON or a run object, found {}", found.type_name()),
+                    ));
+                    self.mode = Mode::Json(Json::Trailing);
+                    Ok(Step::To(base + r.pos))
+                }
+            },
+            Json::Element { env, first } => {
+                if first && r.peek()? == b']' {
+                    r.pos += 1;
+                    self.end_array(env);
+                    return Ok(Step::To(base + r.pos));
+                }
+                let path = if env { child_index("/data", tally.records as usize) } else { child_index("", tally.records as usize) };
+                r.peek()?;
+                let checked = read_record(r, &path, self.unknown)?;
+                tally.record(checked, &path, None, sink);
+                self.mode = Mode::Json(Json::AfterElement { env });
+                Ok(Step::To(base + r.pos))
+            }
+            Json::AfterElement { env } => {
+                if r.comma_or(b']')? {
+                    self.mode = Mode::Json(Json::Element { env, first: false });
+                } else {
+                    self.end_array(env);
+                }
+                Ok(Step::To(base + r.pos))
+            }
+            Json::Envelope { after: true } => {
+                if r.comma_or(b'}')? {
+                    self.mode = Mode::Json(Json::Envelope { after: false });
+                } else {
+                    self.mode = Mode::Json(Json::Trailing);
+                }
+                Ok(Step::To(base + r.pos))
+            }
+            Json::Envelope { after: false } => {
+                let key = r.key()?;
+                let path = child("", &key);
+                let mut found = Vec::new();
+                let fresh = !self.env_keys.iter().any(|k| *k == key);
+                if !fresh {
+                    found.push(duplicate_key(&path));
+                }
+                if fresh && key == "hasMore" {
+                    let v = r.scalar(&mut path.clone(), &mut found)?;
+                    tally.has_more = if let Scalar::Bool(b) = v { Some(b) } else { None };
+                } else {
+                    r.skip_value(1, &mut path.clone(), &mut found)?;
+                }
+                if fresh {
+                    self.env_keys.push(key.into_owned());
+                }
+                found.into_iter().for_each(|i| tally.issue(i));
+                self.mode = Mode::Json(Json::Envelope { after: true });
+                Ok(Step::To(base + r.pos))
+            }
+            Json::Trailing => {
+                if r.at_end() {
+                    return Ok(Step::Done);
+                }
+                Err(Fail::Syntax { at: r.pos, msg: "unexpected text after the JSON value".into() })
+            }
+        }
+    }
+
+    fn end_array(&mut self, env: bool) {
+        self.mode = Mode::Json(if env { Json::Envelope { after: true } } else { Json::Trailing });
+    }
+
+    /// A top-level object is an envelope when it has a `data` key, else a single run. Its
+    /// members before `data` are read without consuming, so a run can be read again whole.
+    fn object_top<S: Sink>(&mut self, r: &mut Reader<'_>, base: usize, tally: &mut Tally, sink: &mut S) -> Result<Step, Fail> {
+        let start = r.pos;
+        let mut found = Vec::new();
+        let mut has_more = None;
+        let mut keys = KeySet::default();
+        let mut names: Vec<String> = Vec::new();
+        if r.object_start()? {
+            loop {
+                let key = r.key()?;
+                let path = child("", &key);
+                let fresh = keys.insert(key.clone());
+                if !fresh {
+                    found.push(duplicate_key(&path));
+                }
+                if fresh && key == "data" {
+                    // An envelope: what was read before `data` is its members.
+                    names.push(key.into_owned());
+                    self.env_keys = names;
+                    tally.has_more = has_more;
+                    found.into_iter().for_each(|i| tally.issue(i));
+                    if r.peek()? == b'[' {
+                        r.pos += 1;
+                        self.mode = Mode::Json(Json::Element { env: true, first: true });
+                    } else {
+                        let v = r.scalar(&mut path.clone(), &mut Vec::new())?;
+                        self.pending = Some(Issue::new(
+                            IssueCode::InvalidType,
+                            path,
+                            format!("the envelope's \"data\" must be an array of runs, found {}", v.type_name()),
+                        ));
+                        self.mode = Mode::Json(Json::Envelope { after: true });
+                    }
+                    return Ok(Step::To(base + r.pos));
+                }
+                if fresh && key == "hasMore" {
+                    if let Scalar::Bool(b) = r.scalar(&mut path.clone(), &mut found)? {
+                        has_more = Some(b);
+                    }
+                } else {
+                    r.skip_value(1, &mut path.clone(), &mut found)?;
+                }
+                if fresh {
+                    names.push(key.into_owned());
+                }
+                if !r.comma_or(b'}')? {
+                    break;
+                }
+            }
+        }
+        // No `data`: the object is one run, read again from its start.
+        r.pos = start;
+        let checked = read_record(r, "", self.unknown)?;
+        tally.record(checked, "", None, sink);
+        self.mode = Mode::Json(Json::Trailing);
+        Ok(Step::To(base + r.pos))
+    }
+}
+
+/// The `invalid_json` issue at a position.
+fn invalid_json(msg: &str, line: u64, col: u64) -> Issue {
+    Issue::new(IssueCode::InvalidJson, String::new(), format!("invalid JSON at line {line}, column {col}: {msg}")).at(Some(line), Some(col))
+}
+
+/// SPEC §1 auto-detection: NDJSON when there is more than one non-blank line and the first is a
+/// whole JSON value. `Ok(mode)` once decided; `Err(progress)` when more text is needed.
+fn detect(w: &[u8], last: bool, mut line_start: usize, mut search_from: usize, mut first: Option<(usize, usize)>) -> Result<Mode, Mode> {
+    loop {
+        let (line_end, has_nl) = match memchr::memchr(b'\n', w.get(search_from..).unwrap_or_default()) {
+            Some(i) => (search_from + i, true),
+            None if last => (w.len(), false),
+            None => return Err(Mode::Detect { line_start, search_from: w.len(), first }),
+        };
+        let line = w.get(line_start..line_end).unwrap_or_default();
+        if !blank(line) {
+            match first {
+                None => first = Some((line_start, line_end)),
+                Some((a, b)) => {
+                    let first_line = w.get(a..b).unwrap_or_default();
+                    return Ok(if complete_value(first_line) { Mode::Ndjson } else { Mode::Json(Json::Top) });
+                }
+            }
+        }
+        if !has_nl {
+            return Ok(Mode::Json(Json::Top));
+        }
+        line_start = line_end + 1;
+        search_from = line_start;
+    }
+}
+
+/// Reads a whole text or a sequence of chunks into a batch result.
+pub struct Batch<S: Sink + Default> {
+    engine: Engine,
+    pub tally: Tally,
+    pub sink: S,
+    max_bytes: u64,
+    /// Bytes received, for `maxBytes`.
+    total: u64,
+    /// Not yet consumed by the engine; `checked` of them are known to be UTF-8.
+    buf: Vec<u8>,
+    checked: usize,
+    /// Whether the start of the text (and its byte order mark) has been dealt with.
+    started: bool,
+    /// A whole-input issue found before parsing: too large or not UTF-8.
+    early: Option<Issue>,
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn too_large(max: u64) -> Issue {
+    Issue::new(IssueCode::InputTooLarge, String::new(), format!("the input is longer than maxBytes ({max} bytes); nothing was read"))
+}
+
+fn not_utf8(at: u64) -> Issue {
+    Issue::new(IssueCode::InvalidUtf8, String::new(), format!("the input is not valid UTF-8 (byte {at})"))
+}
+
+impl<S: Sink + Default> Batch<S> {
+    pub fn new(options: &Options, sink: S) -> Batch<S> {
+        Batch {
+            engine: Engine::new(options),
+            tally: Tally::new(options.max_issues()),
+            sink,
+            max_bytes: options.max_bytes(),
+            total: 0,
+            buf: Vec::new(),
+            checked: 0,
+            started: false,
+            early: None,
+        }
+    }
+
+    /// Read a whole text at once (no copy).
+    pub fn whole(mut self, text: &[u8]) -> (Tally, S) {
+        if text.len() as u64 > self.max_bytes {
+            self.early = Some(too_large(self.max_bytes));
+        } else if let Err(e) = std::str::from_utf8(text) {
+            self.early = Some(not_utf8(e.valid_up_to() as u64));
+        } else {
+            let text = text.strip_prefix(BOM).unwrap_or(text);
+            self.engine.feed(text, true, &mut self.tally, &mut self.sink);
+        }
+        self.finish_tally()
+    }
+
+    /// Take one more chunk of a text (SPEC §7).
+    pub fn push(&mut self, chunk: &[u8]) {
+        if self.early.is_some() {
+            return;
+        }
+        self.total += chunk.len() as u64;
+        if self.total > self.max_bytes {
+            self.early = Some(too_large(self.max_bytes));
+            self.buf = Vec::new();
+            return;
+        }
+        self.buf.extend_from_slice(chunk);
+        let unchecked = self.buf.get(self.checked..).unwrap_or_default();
+        match std::str::from_utf8(unchecked) {
+            Ok(_) => self.checked = self.buf.len(),
+            // A character cut by the chunk's end: wait for the rest.
+            Err(e) if e.error_len().is_none() => self.checked += e.valid_up_to(),
+            Err(e) => {
+                let at = self.total - (self.buf.len() - self.checked - e.valid_up_to()) as u64;
+                self.early = Some(not_utf8(at));
+                self.buf = Vec::new();
+                return;
+            }
+        }
+        self.drain(false);
+    }
+
+    fn drain(&mut self, last: bool) {
+        if !self.started {
+            let head = self.buf.get(..self.checked).unwrap_or_default();
+            if head.len() < BOM.len() && BOM.starts_with(head) && !last {
+                return;
+            }
+            if head.starts_with(BOM) {
+                self.buf.drain(..BOM.len());
+                self.checked -= BOM.len();
+            }
+            self.started = true;
+        }
+        let window = self.buf.get(..self.checked).unwrap_or_default();
+        let n = self.engine.feed(window, last, &mut self.tally, &mut self.sink);
+        self.buf.drain(..n);
+        self.checked -= n;
+    }
+
+    /// No more chunks: read what is left and give the result.
+    pub fn finish(mut self) -> (Tally, S) {
+        if self.early.is_none() {
+            if self.checked < self.buf.len() {
+                // The text ended inside a UTF-8 sequence.
+                let at = self.total - (self.buf.len() - self.checked) as u64;
+                self.early = Some(not_utf8(at));
+            } else {
+                self.drain(true);
+            }
+        }
+        self.finish_tally()
+    }
+
+    fn finish_tally(mut self) -> (Tally, S) {
+        if let Some(issue) = self.early.take().or_else(|| self.engine.fatal.take()) {
+            self.tally.only(issue);
+            self.sink = S::default();
+        }
+        (self.tally, self.sink)
+    }
+}

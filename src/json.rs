@@ -1,0 +1,681 @@
+//! A small, borrowing JSON reader over UTF-8 bytes.
+//!
+//! It reads exactly what the contract needs: typed scalars for known fields, a skipper for values
+//! nobody asked for, and a generic [`Value`] only where unknown fields are kept. It never builds a
+//! tree for a whole run, reports duplicate keys anywhere in the text, bounds nesting depth so that
+//! no input can overflow the stack, and can say "I need more bytes" (for streaming) instead of
+//! failing when the window ends inside a value.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use crate::issue::{push_token, Issue, IssueCode};
+
+/// Deepest nesting of arrays and objects accepted; deeper text is `invalid_json`.
+/// serde_json stops at 128; real runs nest 2 levels.
+pub const MAX_DEPTH: usize = 256;
+
+/// Why reading stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fail {
+    /// The window ended inside a value and more input may follow.
+    Incomplete,
+    /// The text is not JSON; `at` is a byte offset into the reader's buffer.
+    Syntax { at: usize, msg: Cow<'static, str> },
+}
+
+/// A JSON value, kept only for unknown fields with `unknownFields: "keep"`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    Array(Vec<Value>),
+    /// Keys in input order; duplicates already reported and dropped (the first one counts).
+    Object(Vec<(String, Value)>),
+}
+
+/// A value read for a known field: scalars in full, containers only by kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar<'a> {
+    Absent,
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(Cow<'a, str>),
+    Array,
+    Object,
+}
+
+impl Scalar<'_> {
+    /// JSON type name, for `invalid_type` messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Scalar::Absent => "nothing",
+            Scalar::Null => "null",
+            Scalar::Bool(_) => "boolean",
+            Scalar::Number(_) => "number",
+            Scalar::String(_) => "string",
+            Scalar::Array => "array",
+            Scalar::Object => "object",
+        }
+    }
+}
+
+/// Cursor over a window of input text.
+pub struct Reader<'a> {
+    pub buf: &'a [u8],
+    pub pos: usize,
+    /// True when no bytes follow the window: running out is then a syntax error.
+    pub last: bool,
+}
+
+fn syntax<T>(at: usize, msg: &'static str) -> Result<T, Fail> {
+    Err(Fail::Syntax { at, msg: Cow::Borrowed(msg) })
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(buf: &'a [u8], last: bool) -> Reader<'a> {
+        Reader { buf, pos: 0, last }
+    }
+
+    fn end<T>(&self) -> Result<T, Fail> {
+        if self.last {
+            syntax(self.buf.len(), "unexpected end of input")
+        } else {
+            Err(Fail::Incomplete)
+        }
+    }
+
+    /// Skip JSON white space.
+    #[inline]
+    pub fn ws(&mut self) {
+        while let Some(&b) = self.buf.get(self.pos) {
+            if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// Next byte after white space, not consumed.
+    #[inline]
+    pub fn peek(&mut self) -> Result<u8, Fail> {
+        self.ws();
+        match self.buf.get(self.pos) {
+            Some(&b) => Ok(b),
+            None => self.end(),
+        }
+    }
+
+    /// Whether only white space remains in the window.
+    pub fn at_end(&mut self) -> bool {
+        self.ws();
+        self.pos >= self.buf.len()
+    }
+
+    fn unexpected<T>(&self, b: u8) -> Result<T, Fail> {
+        let msg = match b {
+            b'}' => "unexpected '}'",
+            b']' => "unexpected ']'",
+            b',' => "unexpected ','",
+            b':' => "unexpected ':'",
+            b'\'' => "strings must use double quotes",
+            _ => "unexpected character",
+        };
+        syntax(self.pos, msg)
+    }
+
+    /// Consume `b` (after white space) or fail with `msg`.
+    #[inline]
+    pub fn expect(&mut self, b: u8, msg: &'static str) -> Result<(), Fail> {
+        if self.peek()? == b {
+            self.pos += 1;
+            Ok(())
+        } else {
+            syntax(self.pos, msg)
+        }
+    }
+
+    /// After a member or element: `Ok(true)` on `,` (another follows), `Ok(false)` on `close`.
+    #[inline]
+    pub fn comma_or(&mut self, close: u8) -> Result<bool, Fail> {
+        let b = self.peek()?;
+        if b == b',' {
+            self.pos += 1;
+            Ok(true)
+        } else if b == close {
+            self.pos += 1;
+            Ok(false)
+        } else if close == b'}' {
+            syntax(self.pos, "expected ',' or '}' after an object member")
+        } else {
+            syntax(self.pos, "expected ',' or ']' after an array element")
+        }
+    }
+
+    /// Read an object key and its colon. The reader is at `"` (after white space).
+    #[inline]
+    pub fn key(&mut self) -> Result<Cow<'a, str>, Fail> {
+        if self.peek()? != b'"' {
+            return syntax(self.pos, "expected a double-quoted key");
+        }
+        let k = self.string()?;
+        self.expect(b':', "expected ':' after a key")?;
+        Ok(k)
+    }
+
+    /// Open an object body: true if it has a first member, false if it is `{}`. At `{`.
+    #[inline]
+    pub fn object_start(&mut self) -> Result<bool, Fail> {
+        self.pos += 1;
+        if self.peek()? == b'}' {
+            self.pos += 1;
+            Ok(false)
+        } else {
+            Ok(true)
+        }
+    }
+
+    /// Open an array body: true if it has a first element, false if it is `[]`. At `[`.
+    #[inline]
+    pub fn array_start(&mut self) -> Result<bool, Fail> {
+        self.pos += 1;
+        if self.peek()? == b']' {
+            self.pos += 1;
+            Ok(false)
+        } else {
+            Ok(true)
+        }
+    }
+
+    /// Read a string; the reader is at its opening quote.
+    pub fn string(&mut self) -> Result<Cow<'a, str>, Fail> {
+        let start = self.pos + 1;
+        let rest = self.buf.get(start..).unwrap_or_default();
+        let Some(off) = memchr::memchr2(b'"', b'\\', rest) else {
+            return self.end_in_string(start);
+        };
+        let raw = rest.get(..off).unwrap_or_default();
+        if let Some(i) = raw.iter().position(|&b| b < 0x20) {
+            return syntax(start + i, "control character in a string (escape it)");
+        }
+        if rest.get(off) == Some(&b'"') {
+            self.pos = start + off + 1;
+            return match std::str::from_utf8(raw) {
+                Ok(s) => Ok(Cow::Borrowed(s)),
+                Err(e) => syntax(start + e.valid_up_to(), "invalid UTF-8 in a string"),
+            };
+        }
+        self.string_escaped(start)
+    }
+
+    fn end_in_string<T>(&self, start: usize) -> Result<T, Fail> {
+        if self.last {
+            // Point at a control character if there is one, as a parser reading on would.
+            let rest = self.buf.get(start..).unwrap_or_default();
+            if let Some(i) = rest.iter().position(|&b| b < 0x20) {
+                return syntax(start + i, "control character in a string (escape it)");
+            }
+        }
+        self.end()
+    }
+
+    fn string_escaped(&mut self, start: usize) -> Result<Cow<'a, str>, Fail> {
+        let mut out: Vec<u8> = Vec::new();
+        let mut i = start;
+        loop {
+            let Some(&b) = self.buf.get(i) else {
+                return self.end();
+            };
+            match b {
+                b'"' => {
+                    self.pos = i + 1;
+                    return match String::from_utf8(out) {
+                        Ok(s) => Ok(Cow::Owned(s)),
+                        Err(_) => syntax(start, "invalid UTF-8 in a string"),
+                    };
+                }
+                b'\\' => {
+                    let Some(&e) = self.buf.get(i + 1) else {
+                        return self.end();
+                    };
+                    let simple = match e {
+                        b'"' => Some(b'"'),
+                        b'\\' => Some(b'\\'),
+                        b'/' => Some(b'/'),
+                        b'b' => Some(8),
+                        b'f' => Some(12),
+                        b'n' => Some(b'\n'),
+                        b'r' => Some(b'\r'),
+                        b't' => Some(b'\t'),
+                        b'u' => None,
+                        _ => return syntax(i, "invalid escape in a string"),
+                    };
+                    if let Some(c) = simple {
+                        out.push(c);
+                        i += 2;
+                        continue;
+                    }
+                    let (hi, next) = self.hex4(i + 2)?;
+                    let mut cp = u32::from(hi);
+                    i = next;
+                    if (0xD800..0xDC00).contains(&hi) {
+                        // A high surrogate pairs with a following \uDC00–\uDFFF.
+                        if self.buf.get(i) == Some(&b'\\') && self.buf.get(i + 1) == Some(&b'u') {
+                            let (lo, after) = self.hex4(i + 2)?;
+                            if (0xDC00..0xE000).contains(&lo) {
+                                cp = 0x10000 + ((cp - 0xD800) << 10) + (u32::from(lo) - 0xDC00);
+                                i = after;
+                            }
+                        } else if i + 1 >= self.buf.len() && !self.last {
+                            return Err(Fail::Incomplete);
+                        }
+                    }
+                    // A lone surrogate cannot be held in UTF-8: it becomes U+FFFD, as TextDecoder does.
+                    let c = char::from_u32(cp).unwrap_or('\u{FFFD}');
+                    let mut tmp = [0u8; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
+                }
+                0..=0x1F => return syntax(i, "control character in a string (escape it)"),
+                _ => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+    }
+
+    fn hex4(&self, at: usize) -> Result<(u16, usize), Fail> {
+        let mut v: u16 = 0;
+        for k in 0..4 {
+            let Some(&h) = self.buf.get(at + k) else {
+                return self.end();
+            };
+            let d = match h {
+                b'0'..=b'9' => h - b'0',
+                b'a'..=b'f' => h - b'a' + 10,
+                b'A'..=b'F' => h - b'A' + 10,
+                _ => return syntax(at + k, "invalid \\u escape in a string"),
+            };
+            v = (v << 4) | u16::from(d);
+        }
+        Ok((v, at + 4))
+    }
+
+    /// Read a number; the reader is at `-` or a digit. Values too large for f64 become ±infinity
+    /// (as JavaScript's `JSON.parse` gives), so that counts report `invalid_number`.
+    pub fn number(&mut self) -> Result<f64, Fail> {
+        let start = self.pos;
+        let b = self.buf;
+        let mut i = start;
+        let neg = b.get(i) == Some(&b'-');
+        if neg {
+            i += 1;
+        }
+        // Integer part, accumulating for the common case of a short integer.
+        let int_start = i;
+        let mut acc: u64 = 0;
+        match b.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => {
+                while let Some(&d @ b'0'..=b'9') = b.get(i) {
+                    acc = acc.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+                    i += 1;
+                }
+            }
+            Some(_) => return syntax(i, "invalid number"),
+            None => return self.end(),
+        }
+        let int_digits = i - int_start;
+        let mut simple = true;
+        if b.get(i) == Some(&b'.') {
+            simple = false;
+            i += 1;
+            let f = i;
+            while matches!(b.get(i), Some(b'0'..=b'9')) {
+                i += 1;
+            }
+            if i == f {
+                return if i >= b.len() { self.end() } else { syntax(i, "expected a digit after '.'") };
+            }
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            simple = false;
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            let e = i;
+            while matches!(b.get(i), Some(b'0'..=b'9')) {
+                i += 1;
+            }
+            if i == e {
+                return if i >= b.len() { self.end() } else { syntax(i, "expected a digit in the exponent") };
+            }
+        }
+        if i >= b.len() && !self.last {
+            // The number may go on in the next chunk.
+            return Err(Fail::Incomplete);
+        }
+        self.pos = i;
+        if simple && int_digits <= 15 {
+            // At most 15 digits: exact in f64.
+            #[allow(clippy::cast_precision_loss)]
+            let v = acc as f64;
+            return Ok(if neg { -v } else { v });
+        }
+        let text = b.get(start..i).and_then(|t| std::str::from_utf8(t).ok()).unwrap_or("");
+        match text.parse::<f64>() {
+            Ok(v) => Ok(v),
+            Err(_) => syntax(start, "invalid number"),
+        }
+    }
+
+    fn literal(&mut self, word: &'static [u8]) -> Result<(), Fail> {
+        let end = self.pos + word.len();
+        match self.buf.get(self.pos..end) {
+            Some(s) if s == word => {
+                self.pos = end;
+                Ok(())
+            }
+            Some(_) => syntax(self.pos, "unexpected character"),
+            None => {
+                // Short window: a prefix of the word may continue in the next chunk.
+                let have = self.buf.get(self.pos..).unwrap_or_default();
+                if word.starts_with(have) {
+                    self.end()
+                } else {
+                    syntax(self.pos, "unexpected character")
+                }
+            }
+        }
+    }
+
+    /// Read a value for a known field: scalars fully, containers skipped (duplicate keys inside
+    /// them still reported, under `path`).
+    pub fn scalar(&mut self, path: &mut String, dups: &mut Vec<Issue>) -> Result<Scalar<'a>, Fail> {
+        match self.peek()? {
+            b'"' => Ok(Scalar::String(self.string()?)),
+            b'-' | b'0'..=b'9' => Ok(Scalar::Number(self.number()?)),
+            b'n' => self.literal(b"null").map(|()| Scalar::Null),
+            b't' => self.literal(b"true").map(|()| Scalar::Bool(true)),
+            b'f' => self.literal(b"false").map(|()| Scalar::Bool(false)),
+            b'{' => self.skip_value(1, path, dups).map(|()| Scalar::Object),
+            b'[' => self.skip_value(1, path, dups).map(|()| Scalar::Array),
+            other => self.unexpected(other),
+        }
+    }
+
+    /// Skip one value, reporting duplicate keys in it under `path`. `depth` counts the
+    /// containers already open around it.
+    pub fn skip_value(&mut self, depth: usize, path: &mut String, dups: &mut Vec<Issue>) -> Result<(), Fail> {
+        match self.peek()? {
+            b'"' => self.string().map(drop),
+            b'-' | b'0'..=b'9' => self.number().map(drop),
+            b'n' => self.literal(b"null"),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'[' => {
+                if depth > MAX_DEPTH {
+                    return syntax(self.pos, "nesting deeper than 256 levels");
+                }
+                if !self.array_start()? {
+                    return Ok(());
+                }
+                let mut index = 0usize;
+                loop {
+                    let len = path.len();
+                    push_index(path, index);
+                    self.skip_value(depth + 1, path, dups)?;
+                    path.truncate(len);
+                    index += 1;
+                    if !self.comma_or(b']')? {
+                        return Ok(());
+                    }
+                }
+            }
+            b'{' => {
+                if depth > MAX_DEPTH {
+                    return syntax(self.pos, "nesting deeper than 256 levels");
+                }
+                if !self.object_start()? {
+                    return Ok(());
+                }
+                let mut seen = KeySet::default();
+                loop {
+                    let k = self.key()?;
+                    let len = path.len();
+                    push_token(path, &k);
+                    if !seen.insert(k) {
+                        dups.push(duplicate_key(path));
+                    }
+                    self.skip_value(depth + 1, path, dups)?;
+                    path.truncate(len);
+                    if !self.comma_or(b'}')? {
+                        return Ok(());
+                    }
+                }
+            }
+            other => self.unexpected(other),
+        }
+    }
+
+    /// Read any value into a [`Value`], reporting duplicate keys under `path` (the first one counts).
+    pub fn value(&mut self, depth: usize, path: &mut String, dups: &mut Vec<Issue>) -> Result<Value, Fail> {
+        match self.peek()? {
+            b'"' => Ok(Value::String(self.string()?.into_owned())),
+            b'-' | b'0'..=b'9' => Ok(Value::Number(self.number()?)),
+            b'n' => self.literal(b"null").map(|()| Value::Null),
+            b't' => self.literal(b"true").map(|()| Value::Bool(true)),
+            b'f' => self.literal(b"false").map(|()| Value::Bool(false)),
+            b'[' => {
+                if depth > MAX_DEPTH {
+                    return syntax(self.pos, "nesting deeper than 256 levels");
+                }
+                let mut items = Vec::new();
+                if !self.array_start()? {
+                    return Ok(Value::Array(items));
+                }
+                loop {
+                    let len = path.len();
+                    push_index(path, items.len());
+                    items.push(self.value(depth + 1, path, dups)?);
+                    path.truncate(len);
+                    if !self.comma_or(b']')? {
+                        return Ok(Value::Array(items));
+                    }
+                }
+            }
+            b'{' => {
+                if depth > MAX_DEPTH {
+                    return syntax(self.pos, "nesting deeper than 256 levels");
+                }
+                let mut members: Vec<(String, Value)> = Vec::new();
+                if !self.object_start()? {
+                    return Ok(Value::Object(members));
+                }
+                let mut seen = KeySet::default();
+                loop {
+                    let k = self.key()?;
+                    let len = path.len();
+                    push_token(path, &k);
+                    let fresh = seen.insert(k.clone());
+                    if fresh {
+                        let v = self.value(depth + 1, path, dups)?;
+                        members.push((k.into_owned(), v));
+                    } else {
+                        dups.push(duplicate_key(path));
+                        self.skip_value(depth + 1, path, dups)?;
+                    }
+                    path.truncate(len);
+                    if !self.comma_or(b'}')? {
+                        return Ok(Value::Object(members));
+                    }
+                }
+            }
+            other => self.unexpected(other),
+        }
+    }
+}
+
+fn push_index(path: &mut String, index: usize) {
+    use std::fmt::Write;
+    let _ = write!(path, "/{index}");
+}
+
+/// The `duplicate_key` issue for the key at `path`.
+pub fn duplicate_key(path: &str) -> Issue {
+    let key = path.rsplit('/').next().unwrap_or("");
+    Issue::new(
+        IssueCode::DuplicateKey,
+        path.to_string(),
+        format!("duplicate key \"{}\" in one object", key.replace("~1", "/").replace("~0", "~")),
+    )
+}
+
+/// Keys seen in one object: a short list, or a hash set once the object is large, so that an
+/// object with a million keys still costs linear time.
+#[derive(Default)]
+pub struct KeySet<'a> {
+    few: Vec<Cow<'a, str>>,
+    many: Option<HashSet<Cow<'a, str>>>,
+}
+
+impl<'a> KeySet<'a> {
+    /// Insert a key; false when it was already there.
+    pub fn insert(&mut self, k: Cow<'a, str>) -> bool {
+        if let Some(set) = &mut self.many {
+            return set.insert(k);
+        }
+        if self.few.iter().any(|x| *x == k) {
+            return false;
+        }
+        self.few.push(k);
+        if self.few.len() > 16 {
+            self.many = Some(self.few.drain(..).collect());
+        }
+        true
+    }
+}
+
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Number(n) => serialize_number(*n, s),
+            Value::String(x) => s.serialize_str(x),
+            Value::Array(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for v in items {
+                    seq.serialize_element(v)?;
+                }
+                seq.end()
+            }
+            Value::Object(members) => {
+                let mut map = s.serialize_map(Some(members.len()))?;
+                for (k, v) in members {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// Largest integer that f64 and JavaScript hold exactly: 2^53 − 1.
+pub const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+
+/// Write a number the way JavaScript's `JSON.stringify` would read it back: integers without a
+/// fraction (`1`, not `1.0`), `-0` as `0`, anything else as the shortest round-trip decimal.
+pub fn serialize_number<S: serde::Serializer>(n: f64, s: S) -> Result<S::Ok, S::Error> {
+    if n.fract() == 0.0 && n.abs() <= MAX_SAFE {
+        #[allow(clippy::cast_possible_truncation)]
+        return s.serialize_i64(n as i64);
+    }
+    if n.is_finite() {
+        s.serialize_f64(n)
+    } else {
+        s.serialize_unit()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<Value, Fail> {
+        let mut r = Reader::new(text.as_bytes(), true);
+        let mut dups = Vec::new();
+        let v = r.value(0, &mut String::new(), &mut dups)?;
+        assert!(r.at_end(), "trailing text in {text}");
+        Ok(v)
+    }
+
+    #[test]
+    fn reads_json_values() {
+        assert_eq!(read(r#" {"a": [1, 2.5e1, -0, "x\u00e9\n", true, null]} "#).ok(), Some(Value::Object(vec![(
+            "a".into(),
+            Value::Array(vec![
+                Value::Number(1.0),
+                Value::Number(25.0),
+                Value::Number(-0.0),
+                Value::String("x\u{e9}\n".into()),
+                Value::Bool(true),
+                Value::Null
+            ])
+        )])));
+        assert_eq!(read(r#""\ud83d\ude00""#).ok(), Some(Value::String("\u{1F600}".into())));
+        assert_eq!(read(r#""\ud83d""#).ok(), Some(Value::String("\u{FFFD}".into())));
+        assert_eq!(read("1e400").ok(), Some(Value::Number(f64::INFINITY)));
+        assert_eq!(read("123456789012345678").ok(), Some(Value::Number(123_456_789_012_345_678.0)));
+    }
+
+    #[test]
+    fn rejects_what_json_parse_rejects() {
+        for bad in ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "'a'", "\"a\tb\"", "tru", "nul", "{\"a\":1,}", "\"\\x\"", "[1 2]"] {
+            assert!(matches!(read(bad), Err(Fail::Syntax { .. })), "{bad:?} should be a syntax error");
+        }
+    }
+
+    #[test]
+    fn incomplete_window_asks_for_more() {
+        for part in ["{\"a\":", "[1, 2", "\"abc", "12", "tr", "{\"a\":\"\\u12", "\"\\ud83d"] {
+            let mut r = Reader::new(part.as_bytes(), false);
+            let v = r.value(0, &mut String::new(), &mut Vec::new());
+            assert_eq!(v, Err(Fail::Incomplete), "{part:?}");
+        }
+    }
+
+    #[test]
+    fn reports_duplicate_keys_with_paths() {
+        let mut r = Reader::new(br#"{"a": {"b/c": 1, "b/c": 2}, "a": 3}"#, true);
+        let mut dups = Vec::new();
+        let v = r.value(0, &mut String::from("/x"), &mut dups);
+        assert!(v.is_ok());
+        let paths: Vec<_> = dups.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(paths, ["/x/a/b~1c", "/x/a"]);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = "[".repeat(200_000);
+        assert!(matches!(read(&deep), Err(Fail::Syntax { .. })));
+        let ok = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(read(&ok).is_ok());
+    }
+
+    #[test]
+    fn many_keys_cost_linear_time() {
+        let body: Vec<String> = (0..100_000).map(|i| format!("\"k{i}\":{i}")).collect();
+        let text = format!("{{{},\"k5\":0}}", body.join(","));
+        let mut r = Reader::new(text.as_bytes(), true);
+        let mut dups = Vec::new();
+        assert!(r.skip_value(0, &mut String::new(), &mut dups).is_ok());
+        assert_eq!(dups.len(), 1);
+    }
+}

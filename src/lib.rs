@@ -1,0 +1,186 @@
+//! Validate, normalize and summarize Hightouch `SyncRun` JSON.
+//!
+//! The behaviour contract is SPEC.md; section numbers below refer to it. This crate is plain
+//! Rust over bytes: `src/wasm.rs` (compiled only for wasm32) is the one place that knows about
+//! JavaScript.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
+)]
+
+pub mod batch;
+pub mod issue;
+pub mod json;
+pub mod options;
+pub mod run;
+pub mod summary;
+pub mod timestamp;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+use serde::{Deserialize, Serialize};
+
+pub use batch::{Batch, Sink, Tally};
+pub use issue::{Issue, IssueCode, Severity};
+pub use options::{Format, Options, UnknownFields};
+pub use run::{RowCounts, SyncRun, SyncRunStatus};
+pub use summary::{BatchSummary, RunSummary, Stats};
+
+use json::{Fail, Reader};
+use run::{read_record, Checked};
+use summary::Figures;
+
+/// Result of [`validate_run`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct ValidateResult {
+    /// No error issue.
+    pub valid: bool,
+    pub issues: Vec<Issue>,
+}
+
+/// Result of [`normalize_run`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct NormalizeResult {
+    pub valid: bool,
+    /// The normalized run; null when the run is invalid.
+    pub run: Option<SyncRun>,
+    pub issues: Vec<Issue>,
+}
+
+/// Result of [`summarize_run`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct SummarizeResult {
+    pub valid: bool,
+    /// The run's figures; null when the run is invalid.
+    pub summary: Option<RunSummary>,
+    pub issues: Vec<Issue>,
+}
+
+/// Result of [`normalize_runs`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct NormalizeRunsResult {
+    /// The valid, de-duplicated runs, in input order.
+    pub runs: Vec<SyncRun>,
+    pub records: u64,
+    pub valid: u64,
+    pub invalid: u64,
+    pub duplicates: u64,
+    pub has_more: Option<bool>,
+    pub error_count: u64,
+    pub warning_count: u64,
+    pub issues: Vec<Issue>,
+    pub issues_truncated: bool,
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Read one run from text: the whole text must be one JSON object (SPEC §1).
+fn read_single<'a>(input: &'a [u8], options: &Options) -> Checked<'a> {
+    let fatal = |issue: Issue| Checked::Invalid(vec![issue]);
+    if input.len() as u64 > options.max_bytes() {
+        return fatal(Issue::new(
+            IssueCode::InputTooLarge,
+            String::new(),
+            format!("the input is longer than maxBytes ({} bytes); nothing was read", options.max_bytes()),
+        ));
+    }
+    if let Err(e) = std::str::from_utf8(input) {
+        return fatal(Issue::new(IssueCode::InvalidUtf8, String::new(), format!("the input is not valid UTF-8 (byte {})", e.valid_up_to())));
+    }
+    let text = input.strip_prefix(BOM).unwrap_or(input);
+    let mut r = Reader::new(text, true);
+    let outcome = match read_record(&mut r, "", options.unknown_fields()) {
+        Ok(c) if r.at_end() => return c,
+        Ok(_) => (r.pos, "unexpected text after the JSON value".into()),
+        Err(Fail::Syntax { at, msg }) => (at, msg),
+        Err(Fail::Incomplete) => (text.len(), "unexpected end of input".into()),
+    };
+    let (at, msg) = outcome;
+    let before = text.get(..at).unwrap_or(text);
+    let line = memchr::memchr_iter(b'\n', before).count() as u64 + 1;
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let col = before.get(line_start..).unwrap_or_default().iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64 + 1;
+    fatal(
+        Issue::new(IssueCode::InvalidJson, String::new(), format!("invalid JSON at line {line}, column {col}: {msg}"))
+            .at(Some(line), Some(col)),
+    )
+}
+
+/// Check one run (SPEC §2, §3).
+pub fn validate_run(input: &[u8], options: &Options) -> ValidateResult {
+    match read_single(input, options) {
+        Checked::Valid(_, warnings) => ValidateResult { valid: true, issues: warnings },
+        Checked::Invalid(errors) => ValidateResult { valid: false, issues: errors },
+    }
+}
+
+/// Check one run and give its normalized form (SPEC §2).
+pub fn normalize_run(input: &[u8], options: &Options) -> NormalizeResult {
+    match read_single(input, options) {
+        Checked::Valid(run, warnings) => NormalizeResult { valid: true, run: Some(run.to_sync_run()), issues: warnings },
+        Checked::Invalid(errors) => NormalizeResult { valid: false, run: None, issues: errors },
+    }
+}
+
+/// Check one run and give its figures (SPEC §4).
+pub fn summarize_run(input: &[u8], options: &Options) -> SummarizeResult {
+    match read_single(input, options) {
+        Checked::Valid(run, warnings) => SummarizeResult {
+            valid: true,
+            summary: Some(summary::summarize_run(&run, options.warning_is_failure(), warnings.clone())),
+            issues: warnings,
+        },
+        Checked::Invalid(errors) => SummarizeResult { valid: false, summary: None, issues: errors },
+    }
+}
+
+/// Check a batch and give its valid, de-duplicated runs normalized (SPEC §1, §2, §8).
+pub fn normalize_runs(input: &[u8], options: &Options) -> NormalizeRunsResult {
+    let (tally, runs) = Batch::new(options, Vec::<SyncRun>::new()).whole(input);
+    NormalizeRunsResult {
+        runs,
+        records: tally.records,
+        valid: tally.valid,
+        invalid: tally.invalid,
+        duplicates: tally.duplicates,
+        has_more: tally.has_more,
+        error_count: tally.error_count,
+        warning_count: tally.warning_count,
+        issues: tally.issues,
+        issues_truncated: tally.issues_truncated,
+    }
+}
+
+/// Check a batch and give its figures (SPEC §5).
+pub fn summarize_runs(input: &[u8], options: &Options) -> BatchSummary {
+    let (tally, figures) = Batch::new(options, Figures::new(options.warning_is_failure())).whole(input);
+    tally.summary(figures)
+}
+
+/// Summarize a text that arrives in chunks (SPEC §7): the same result as [`summarize_runs`] on
+/// the whole text, in memory bounded by the longest record.
+pub struct SummaryStream {
+    batch: Batch<Figures>,
+}
+
+impl SummaryStream {
+    pub fn new(options: &Options) -> SummaryStream {
+        SummaryStream { batch: Batch::new(options, Figures::new(options.warning_is_failure())) }
+    }
+
+    /// Take the next chunk; it may end anywhere, even inside a UTF-8 character.
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.batch.push(chunk);
+    }
+
+    /// The summary of everything pushed.
+    pub fn finish(self) -> BatchSummary {
+        let (tally, figures) = self.batch.finish();
+        tally.summary(figures)
+    }
+}

@@ -1,0 +1,483 @@
+//! Figures: the summary of one run (SPEC §4) and of a batch (SPEC §5).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::issue::Issue;
+use crate::run::{at, ser_ratio, SyncRunStatus, ValidRun};
+use crate::timestamp::{day_of, format_timestamp, write_date};
+
+/// Counts of one kind of rows, with their total.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct RowTotals {
+    pub added: u64,
+    pub changed: u64,
+    pub removed: u64,
+    pub total: u64,
+}
+
+impl RowTotals {
+    fn of(r: [u64; 3]) -> RowTotals {
+        let mut t = RowTotals::default();
+        t.add(r);
+        t
+    }
+
+    fn add(&mut self, r: [u64; 3]) {
+        // Saturating: no count of real runs comes near 2^64, and no input may panic.
+        self.added = self.added.saturating_add(at(&r, 0));
+        self.changed = self.changed.saturating_add(at(&r, 1));
+        self.removed = self.removed.saturating_add(at(&r, 2));
+        self.total = self.added.saturating_add(self.changed).saturating_add(self.removed);
+    }
+}
+
+/// Planned, successful and failed rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct Rows {
+    pub planned: RowTotals,
+    pub successful: RowTotals,
+    pub failed: RowTotals,
+}
+
+/// Figures of one valid run (SPEC §4).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct RunSummary {
+    pub id: String,
+    pub status: SyncRunStatus,
+    pub terminal: bool,
+    pub succeeded: bool,
+    pub created_at: String,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    /// `finishedAt − startedAt`; null if either is null or the difference is negative.
+    pub duration_ms: Option<i64>,
+    /// `startedAt − createdAt`; null if either is null or the difference is negative.
+    pub queued_ms: Option<i64>,
+    pub rows: Rows,
+    /// `successful.total + failed.total`.
+    pub attempted_rows: u64,
+    /// Σ over operations of max(planned − successful − failed, 0).
+    pub skipped_rows: u64,
+    /// `failed.total / attemptedRows`; null when nothing was attempted.
+    pub failure_rate: Option<f64>,
+    /// `attemptedRows / (durationMs / 1000)`; null when the duration is null or 0.
+    pub rows_per_second: Option<f64>,
+    #[serde(serialize_with = "ser_ratio")]
+    pub completion_ratio: f64,
+    pub query_size: u64,
+    pub error: Option<String>,
+    /// The run's warnings.
+    pub issues: Vec<Issue>,
+}
+
+/// Distribution of a duration in milliseconds; all null but `count` when `count` is 0.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct Stats {
+    pub count: u64,
+    pub min: Option<i64>,
+    pub p50: Option<i64>,
+    pub p90: Option<i64>,
+    pub p95: Option<i64>,
+    pub p99: Option<i64>,
+    pub max: Option<i64>,
+    pub mean: Option<f64>,
+}
+
+impl Stats {
+    /// Nearest-rank percentiles in integers: `pP = v[ceil(P·n/100) − 1]` (SPEC §5).
+    pub fn of(mut v: Vec<i64>) -> Stats {
+        v.sort_unstable();
+        let n = v.len();
+        if n == 0 {
+            return Stats::default();
+        }
+        let rank = |p: usize| v.get((p * n).div_ceil(100).saturating_sub(1)).copied();
+        let sum: i128 = v.iter().map(|&x| i128::from(x)).sum();
+        #[allow(clippy::cast_precision_loss)]
+        let mean = sum as f64 / n as f64;
+        Stats {
+            count: n as u64,
+            min: v.first().copied(),
+            p50: rank(50),
+            p90: rank(90),
+            p95: rank(95),
+            p99: rank(99),
+            max: v.last().copied(),
+            mean: Some(mean),
+        }
+    }
+}
+
+/// The most recent run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Latest {
+    pub id: String,
+    pub status: SyncRunStatus,
+    pub created_at: String,
+}
+
+/// The most recent succeeded run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct LastSuccess {
+    pub id: String,
+    pub created_at: String,
+    pub finished_at: Option<String>,
+}
+
+/// The most recent terminal run that did not succeed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct LastFailure {
+    pub id: String,
+    pub status: SyncRunStatus,
+    pub created_at: String,
+    pub finished_at: Option<String>,
+    pub error: Option<String>,
+}
+
+/// One group of error messages that differ only in their digits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct TopError {
+    /// The message with every run of ASCII digits replaced by `#`.
+    pub pattern: String,
+    pub count: u64,
+    pub last_message: String,
+    pub last_run_id: String,
+}
+
+/// Valid runs of one UTC day of `createdAt`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Daily {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub runs: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    pub attempted_rows: u64,
+    pub failed_rows: u64,
+}
+
+/// Runs per status; all nine keys always present.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct ByStatus {
+    pub success: u64,
+    pub warning: u64,
+    pub failed: u64,
+    pub cancelled: u64,
+    pub interrupted: u64,
+    pub queued: u64,
+    pub querying: u64,
+    pub processing: u64,
+    pub reporting: u64,
+}
+
+impl ByStatus {
+    fn of(c: [u64; 9]) -> ByStatus {
+        let [success, warning, failed, cancelled, interrupted, queued, querying, processing, reporting] = c;
+        ByStatus { success, warning, failed, cancelled, interrupted, queued, querying, processing, reporting }
+    }
+}
+
+/// Figures of a batch (SPEC §5).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct BatchSummary {
+    pub records: u64,
+    pub valid: u64,
+    pub invalid: u64,
+    pub duplicates: u64,
+    pub has_more: Option<bool>,
+    pub by_status: ByStatus,
+    pub terminal: u64,
+    pub in_progress: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    /// `succeeded / terminal`; null when no run is terminal.
+    pub success_rate: Option<f64>,
+    pub rows: Rows,
+    pub attempted_rows: u64,
+    pub skipped_rows: u64,
+    /// Failed rows / attempted rows; null when nothing was attempted.
+    pub failure_rate: Option<f64>,
+    pub duration_ms: Stats,
+    pub queued_ms: Stats,
+    pub first_created_at: Option<String>,
+    pub last_created_at: Option<String>,
+    pub latest: Option<Latest>,
+    pub last_success: Option<LastSuccess>,
+    pub last_failure: Option<LastFailure>,
+    /// Consecutive not-succeeded terminal runs, counted back from the most recent terminal run.
+    pub failure_streak: u64,
+    pub top_errors: Vec<TopError>,
+    pub daily: Vec<Daily>,
+    pub error_count: u64,
+    pub warning_count: u64,
+    pub issues: Vec<Issue>,
+    pub issues_truncated: bool,
+}
+
+fn ts(ms: i64) -> String {
+    format_timestamp(ms)
+}
+
+fn ratio(num: u64, den: u64) -> Option<f64> {
+    #[allow(clippy::cast_precision_loss)]
+    (den > 0).then(|| num as f64 / den as f64)
+}
+
+fn diff(later: Option<i64>, earlier: Option<i64>) -> Option<i64> {
+    match (later, earlier) {
+        (Some(l), Some(e)) if l >= e => Some(l - e),
+        _ => None,
+    }
+}
+
+fn skipped(run: &ValidRun<'_>) -> u64 {
+    let [p, s, f] = run.rows;
+    (0..3).map(|i| at(&p, i).saturating_sub(at(&s, i)).saturating_sub(at(&f, i))).sum()
+}
+
+fn sum3(r: [u64; 3]) -> u64 {
+    r.iter().fold(0u64, |a, &b| a.saturating_add(b))
+}
+
+/// The summary of one valid run (SPEC §4); `issues` are its warnings.
+pub fn summarize_run(run: &ValidRun<'_>, warning_is_failure: bool, issues: Vec<Issue>) -> RunSummary {
+    let [p, s, f] = run.rows;
+    let rows = Rows { planned: RowTotals::of(p), successful: RowTotals::of(s), failed: RowTotals::of(f) };
+    let attempted = rows.successful.total.saturating_add(rows.failed.total);
+    let duration = diff(run.finished_at, run.started_at);
+    RunSummary {
+        id: run.id.to_string(),
+        status: run.status,
+        terminal: run.status.is_terminal(),
+        succeeded: run.status.is_succeeded(warning_is_failure),
+        created_at: ts(run.created_at),
+        started_at: run.started_at.map(ts),
+        finished_at: run.finished_at.map(ts),
+        duration_ms: duration,
+        queued_ms: diff(run.started_at, Some(run.created_at)),
+        rows,
+        attempted_rows: attempted,
+        skipped_rows: skipped(run),
+        failure_rate: ratio(rows.failed.total, attempted),
+        #[allow(clippy::cast_precision_loss)]
+        rows_per_second: duration.filter(|&d| d > 0).map(|d| attempted as f64 / (d as f64 / 1000.0)),
+        completion_ratio: run.completion_ratio,
+        query_size: run.query_size,
+        error: run.error.as_ref().map(|e| e.to_string()),
+        issues,
+    }
+}
+
+/// Order of recency: `createdAt`, ties broken by later position in the input.
+type Key = (i64, u64);
+
+#[derive(Default)]
+struct Group {
+    count: u64,
+    last: Key,
+    last_message: String,
+    last_run_id: String,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Day {
+    runs: u64,
+    succeeded: u64,
+    failed: u64,
+    attempted: u64,
+    failed_rows: u64,
+}
+
+/// Accumulates the figures of valid, de-duplicated runs with a few bytes per run.
+#[derive(Default)]
+pub struct Figures {
+    warning_is_failure: bool,
+    by_status: [u64; 9],
+    terminal: u64,
+    in_progress: u64,
+    succeeded: u64,
+    failed: u64,
+    rows: Rows,
+    attempted: u64,
+    skipped: u64,
+    durations: Vec<i64>,
+    queued: Vec<i64>,
+    first_created: Option<i64>,
+    last_created: Option<i64>,
+    latest: Option<(Key, String, SyncRunStatus)>,
+    last_success: Option<(Key, String, Option<i64>)>,
+    last_failure: Option<(Key, String, SyncRunStatus, Option<i64>, Option<String>)>,
+    /// Recency keys of terminal runs that did not succeed, for the streak.
+    failures: Vec<Key>,
+    errors: HashMap<String, Group>,
+    daily: BTreeMap<i64, Day>,
+}
+
+fn newer<T>(slot: &Option<(Key, T)>, key: Key) -> bool {
+    slot.as_ref().is_none_or(|(k, _)| key >= *k)
+}
+
+fn set_string(dst: &mut String, src: &str) {
+    dst.clear();
+    dst.push_str(src);
+}
+
+/// The `topErrors` pattern: every maximal run of ASCII digits becomes `#` (SPEC §5).
+pub fn error_pattern(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut in_digits = false;
+    for c in message.chars() {
+        if c.is_ascii_digit() {
+            if !in_digits {
+                out.push('#');
+            }
+            in_digits = true;
+        } else {
+            out.push(c);
+            in_digits = false;
+        }
+    }
+    out
+}
+
+impl Figures {
+    pub fn new(warning_is_failure: bool) -> Figures {
+        Figures { warning_is_failure, ..Figures::default() }
+    }
+
+    /// Count one valid, first-of-its-id run at input position `position`.
+    pub fn add(&mut self, run: &ValidRun<'_>, position: u64) {
+        let key: Key = (run.created_at, position);
+        let status = run.status;
+        let terminal = status.is_terminal();
+        let succeeded = status.is_succeeded(self.warning_is_failure);
+        let failed = terminal && !succeeded;
+        if let Some(c) = self.by_status.get_mut(status.index()) {
+            *c += 1;
+        }
+        if terminal {
+            self.terminal += 1;
+        } else {
+            self.in_progress += 1;
+        }
+        if succeeded {
+            self.succeeded += 1;
+        }
+        if failed {
+            self.failed += 1;
+            self.failures.push(key);
+        }
+        let [p, s, f] = run.rows;
+        self.rows.planned.add(p);
+        self.rows.successful.add(s);
+        self.rows.failed.add(f);
+        let attempted = sum3(s).saturating_add(sum3(f));
+        self.attempted = self.attempted.saturating_add(attempted);
+        self.skipped = self.skipped.saturating_add(skipped(run));
+        if let Some(d) = diff(run.finished_at, run.started_at) {
+            self.durations.push(d);
+        }
+        if let Some(q) = diff(run.started_at, Some(run.created_at)) {
+            self.queued.push(q);
+        }
+        self.first_created = Some(self.first_created.map_or(run.created_at, |x| x.min(run.created_at)));
+        self.last_created = Some(self.last_created.map_or(run.created_at, |x| x.max(run.created_at)));
+
+        match &mut self.latest {
+            Some((k, id, st)) if key >= *k => {
+                *k = key;
+                set_string(id, &run.id);
+                *st = status;
+            }
+            None => self.latest = Some((key, run.id.to_string(), status)),
+            Some(_) => {}
+        }
+        if succeeded && newer(&self.last_success.as_ref().map(|(k, _, _)| (*k, ())), key) {
+            self.last_success = Some((key, run.id.to_string(), run.finished_at));
+        }
+        if failed && newer(&self.last_failure.as_ref().map(|(k, ..)| (*k, ())), key) {
+            self.last_failure = Some((key, run.id.to_string(), status, run.finished_at, run.error.as_ref().map(|e| e.to_string())));
+        }
+        if let Some(message) = &run.error {
+            let group = self.errors.entry(error_pattern(message)).or_default();
+            group.count += 1;
+            if group.count == 1 || key >= group.last {
+                group.last = key;
+                set_string(&mut group.last_message, message);
+                set_string(&mut group.last_run_id, &run.id);
+            }
+        }
+        let day = self.daily.entry(day_of(run.created_at)).or_default();
+        day.runs += 1;
+        day.succeeded += u64::from(succeeded);
+        day.failed += u64::from(failed);
+        day.attempted = day.attempted.saturating_add(attempted);
+        day.failed_rows = day.failed_rows.saturating_add(sum3(f));
+    }
+
+    /// Write the figures into `out` (whose counts and issues the caller has filled).
+    pub fn finish(self, out: &mut BatchSummary) {
+        out.by_status = ByStatus::of(self.by_status);
+        out.terminal = self.terminal;
+        out.in_progress = self.in_progress;
+        out.succeeded = self.succeeded;
+        out.failed = self.failed;
+        out.success_rate = ratio(self.succeeded, self.terminal);
+        out.rows = self.rows;
+        out.attempted_rows = self.attempted;
+        out.skipped_rows = self.skipped;
+        out.failure_rate = ratio(self.rows.failed.total, self.attempted);
+        out.duration_ms = Stats::of(self.durations);
+        out.queued_ms = Stats::of(self.queued);
+        out.first_created_at = self.first_created.map(ts);
+        out.last_created_at = self.last_created.map(ts);
+        out.latest = self.latest.map(|((c, _), id, status)| Latest { id, status, created_at: ts(c) });
+        let success_key = self.last_success.as_ref().map(|(k, ..)| *k);
+        out.failure_streak = self.failures.iter().filter(|k| success_key.is_none_or(|s| **k > s)).count() as u64;
+        out.last_success = self.last_success.map(|((c, _), id, fin)| LastSuccess { id, created_at: ts(c), finished_at: fin.map(ts) });
+        out.last_failure = self.last_failure.map(|((c, _), id, status, fin, error)| LastFailure {
+            id,
+            status,
+            created_at: ts(c),
+            finished_at: fin.map(ts),
+            error,
+        });
+        let mut top: Vec<TopError> = self
+            .errors
+            .into_iter()
+            .map(|(pattern, g)| TopError { pattern, count: g.count, last_message: g.last_message, last_run_id: g.last_run_id })
+            .collect();
+        top.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.pattern.cmp(&b.pattern)));
+        top.truncate(10);
+        out.top_errors = top;
+        out.daily = self
+            .daily
+            .into_iter()
+            .map(|(day, d)| {
+                let mut date = String::with_capacity(10);
+                write_date(day, &mut date);
+                Daily { date, runs: d.runs, succeeded: d.succeeded, failed: d.failed, attempted_rows: d.attempted, failed_rows: d.failed_rows }
+            })
+            .collect();
+    }
+}
