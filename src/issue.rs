@@ -101,6 +101,7 @@ impl IssueCode {
 /// One problem found in the input (SPEC §3).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 pub struct Issue {
     /// `"error"` makes the run invalid; `"warning"` keeps it valid.
     pub severity: Severity,

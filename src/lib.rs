@@ -30,18 +30,20 @@ use json::{Fail, Reader};
 use run::{read_record, Checked};
 use summary::Figures;
 
-/// Result of [`validate_run`].
+/// Result of `validateRun`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 pub struct ValidateResult {
     /// No error issue.
     pub valid: bool,
     pub issues: Vec<Issue>,
 }
 
-/// Result of [`normalize_run`].
+/// Result of `normalizeRun`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 pub struct NormalizeResult {
     pub valid: bool,
     /// The normalized run; null when the run is invalid.
@@ -49,9 +51,10 @@ pub struct NormalizeResult {
     pub issues: Vec<Issue>,
 }
 
-/// Result of [`summarize_run`].
+/// Result of `summarizeRun`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 pub struct SummarizeResult {
     pub valid: bool,
     /// The run's figures; null when the run is invalid.
@@ -59,9 +62,10 @@ pub struct SummarizeResult {
     pub issues: Vec<Issue>,
 }
 
-/// Result of [`normalize_runs`].
+/// Result of `normalizeRuns`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct NormalizeRunsResult {
     /// The valid, de-duplicated runs, in input order.
@@ -162,7 +166,7 @@ pub fn summarize_runs(input: &[u8], options: &Options) -> BatchSummary {
     tally.summary(figures)
 }
 
-/// Summarize a text that arrives in chunks (SPEC §7): the same result as [`summarize_runs`] on
+/// Summarize a text that arrives in chunks (SPEC §7): the same result as `summarizeRuns` on
 /// the whole text, in memory bounded by the longest record.
 pub struct SummaryStream {
     batch: Batch<Figures>,
@@ -182,5 +186,90 @@ impl SummaryStream {
     pub fn finish(self) -> BatchSummary {
         let (tally, figures) = self.batch.finish();
         tally.summary(figures)
+    }
+}
+
+/// Normalized runs written as NDJSON text, for `RecordStream`.
+#[derive(Default)]
+pub struct NdjsonRuns(pub String);
+
+impl Sink for NdjsonRuns {
+    fn run(&mut self, run: &run::ValidRun<'_>, _position: u64) {
+        if let Ok(line) = serde_json::to_string(&run.to_sync_run()) {
+            self.0.push_str(&line);
+            self.0.push('\n');
+        }
+    }
+}
+
+/// Counts of a whole batch, as in `NormalizeRunsResult`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct RecordCounts {
+    pub records: u64,
+    pub valid: u64,
+    pub invalid: u64,
+    pub duplicates: u64,
+    pub has_more: Option<bool>,
+    pub error_count: u64,
+    pub warning_count: u64,
+}
+
+/// What a `RecordStream` hands out: runs found since the last call, as NDJSON, and issues.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
+pub struct RecordBatch {
+    /// Valid, de-duplicated runs in the canonical shape, one JSON object per line.
+    pub runs: String,
+    pub issues: Vec<Issue>,
+    /// The batch's counts; only in the last batch (from `finish`).
+    pub counts: Option<RecordCounts>,
+}
+
+/// A batch read in chunks whose normalized runs and issues are handed out as soon as they are
+/// found (for the command-line tool, which must not hold a file's issues or runs in memory).
+///
+/// If the text turns out not to be readable as a whole (invalid JSON in the middle of an array,
+/// invalid UTF-8, too large), the last batch has that one issue and zero counts, as
+/// `normalizeRuns` would; runs handed out before then were valid on their own.
+pub struct RecordStream {
+    batch: Batch<NdjsonRuns>,
+}
+
+impl RecordStream {
+    pub fn new(options: &Options) -> RecordStream {
+        let options = Options { max_issues: Some(usize::MAX), ..options.clone() };
+        RecordStream { batch: Batch::new(&options, NdjsonRuns::default()) }
+    }
+
+    /// Take the next chunk and hand out what it completed.
+    pub fn push(&mut self, chunk: &[u8]) -> RecordBatch {
+        self.batch.push(chunk);
+        RecordBatch {
+            runs: std::mem::take(&mut self.batch.sink.0),
+            issues: std::mem::take(&mut self.batch.tally.issues),
+            counts: None,
+        }
+    }
+
+    /// No more chunks: the rest, and the counts.
+    pub fn finish(self) -> RecordBatch {
+        let (tally, runs) = self.batch.finish();
+        RecordBatch {
+            runs: runs.0,
+            counts: Some(RecordCounts {
+                records: tally.records,
+                valid: tally.valid,
+                invalid: tally.invalid,
+                duplicates: tally.duplicates,
+                has_more: tally.has_more,
+                error_count: tally.error_count,
+                warning_count: tally.warning_count,
+            }),
+            issues: tally.issues,
+        }
     }
 }

@@ -91,6 +91,7 @@ impl SyncRunStatus {
 /// Row counts of one kind (`plannedRows`, `successfulRows`, `failedRows`), normalized.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct RowCounts {
     pub added_count: u64,
@@ -105,6 +106,7 @@ pub struct RowCounts {
 /// A normalized run (SPEC §2): all 11 keys in contract order, then kept unknown keys.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncRun {
     pub id: String,

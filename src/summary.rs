@@ -11,6 +11,7 @@ use crate::timestamp::{day_of, format_timestamp, write_date};
 /// Counts of one kind of rows, with their total.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 pub struct RowTotals {
     pub added: u64,
     pub changed: u64,
@@ -37,6 +38,7 @@ impl RowTotals {
 /// Planned, successful and failed rows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 pub struct Rows {
     pub planned: RowTotals,
     pub successful: RowTotals,
@@ -46,6 +48,7 @@ pub struct Rows {
 /// Figures of one valid run (SPEC §4).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct RunSummary {
     pub id: String,
@@ -79,6 +82,7 @@ pub struct RunSummary {
 /// Distribution of a duration in milliseconds; all null but `count` when `count` is 0.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 pub struct Stats {
     pub count: u64,
     pub min: Option<i64>,
@@ -118,6 +122,7 @@ impl Stats {
 /// The most recent run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct Latest {
     pub id: String,
@@ -128,6 +133,7 @@ pub struct Latest {
 /// The most recent succeeded run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct LastSuccess {
     pub id: String,
@@ -138,6 +144,7 @@ pub struct LastSuccess {
 /// The most recent terminal run that did not succeed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct LastFailure {
     pub id: String,
@@ -150,6 +157,7 @@ pub struct LastFailure {
 /// One group of error messages that differ only in their digits.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct TopError {
     /// The message with every run of ASCII digits replaced by `#`.
@@ -162,6 +170,7 @@ pub struct TopError {
 /// Valid runs of one UTC day of `createdAt`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct Daily {
     /// `YYYY-MM-DD`.
@@ -176,6 +185,7 @@ pub struct Daily {
 /// Runs per status; all nine keys always present.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 pub struct ByStatus {
     pub success: u64,
     pub warning: u64,
@@ -198,6 +208,7 @@ impl ByStatus {
 /// Figures of a batch (SPEC §5).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct BatchSummary {
     pub records: u64,

@@ -7,8 +7,10 @@
 //! by JavaScript's `Date.prototype.toISOString`.
 //!
 //! Everything here is plain integer arithmetic: no allocation on the parse
-//! path and no calendar library. Calendar conversions use Howard Hinnant's
-//! `days_from_civil` / `civil_from_days` algorithms (proleptic Gregorian).
+//! path and no calendar library. Dates map to day numbers with Howard
+//! Hinnant's `days_from_civil`; day numbers map back with Neri and
+//! Schneider's equivalent of his `civil_from_days` (Hinnant's own version
+//! covers days outside its range). The calendar is proleptic Gregorian.
 
 use core::fmt::Write as _;
 
@@ -53,25 +55,61 @@ fn days_from_civil_u32(y: u32, m: u32, d: u32) -> i64 {
     i64::from(era) * DAYS_PER_ERA + i64::from(doe) - EPOCH_SHIFT - DAYS_PER_ERA
 }
 
-/// Proleptic Gregorian `(year, month, day)` of a day number (Hinnant's
-/// `civil_from_days`). Total over all of `i64`.
+/// Proleptic Gregorian `(year, month, day)` of a day number. Total over all
+/// of `i64`: the formatting hot path (years -32 800 to about 2.9 million)
+/// uses [`civil_from_days_fast`], everything else [`civil_from_days_hinnant`].
 #[inline]
 fn civil_from_days(day: i64) -> (i64, u32, u32) {
-    // Fast path: shift by one extra era so every day from year -400 up to
-    // about year 11 million is a non-negative u32 (days since -0400-03-01).
-    let fast = day
-        .checked_add(EPOCH_SHIFT + DAYS_PER_ERA)
-        .and_then(|z| u32::try_from(z).ok());
-    let (era, doe) = match fast {
-        // 146_097 fits in u32.
-        Some(z) => (i64::from(z / 146_097) - 1, z % 146_097),
-        None => {
-            let z = i128::from(day) + i128::from(EPOCH_SHIFT);
-            let era = i64::try_from(z.div_euclid(i128::from(DAYS_PER_ERA))).unwrap_or(0);
-            let doe = u32::try_from(z.rem_euclid(i128::from(DAYS_PER_ERA))).unwrap_or(0);
-            (era, doe)
-        }
-    };
+    // Wrapping only happens near i64::MAX and yields a negative value.
+    match u32::try_from(day.wrapping_add(NS_SHIFT_DAYS)) {
+        Ok(n) if n < NS_LIMIT => civil_from_days_fast(n),
+        _ => civil_from_days_hinnant(day),
+    }
+}
+
+/// Eras (of 400 years) by which [`civil_from_days_fast`] shifts the calendar
+/// so that every day it handles is a non-negative `u32`.
+const NS_ERAS: i64 = 82;
+
+/// Days from the shifted origin (0000-03-01 minus [`NS_ERAS`] eras) to
+/// 1970-01-01.
+const NS_SHIFT_DAYS: i64 = EPOCH_SHIFT + DAYS_PER_ERA * NS_ERAS;
+
+/// Exclusive bound on shifted day numbers for which `4 * n + 3` fits in u32.
+const NS_LIMIT: u32 = 1 << 30;
+
+/// Neri & Schneider's `civil_from_days` ("Euclidean affine functions and
+/// their application to calendar algorithms", 2022): the same result as
+/// Hinnant's algorithm with a much shorter chain of multiplications.
+/// `n` is the day number plus [`NS_SHIFT_DAYS`], below [`NS_LIMIT`].
+#[inline]
+fn civil_from_days_fast(n: u32) -> (i64, u32, u32) {
+    // Century and day of century.
+    let n1 = 4 * n + 3;
+    let century = n1 / 146_097;
+    let day_of_century = n1 % 146_097 / 4;
+    // Year of century and day of year (from March 1).
+    let p2 = 2_939_745 * u64::from(4 * day_of_century + 3);
+    let year_of_century = (p2 >> 32) as u32;
+    let day_of_year = (p2 & 0xFFFF_FFFF) as u32 / 2_939_745 / 4;
+    // Month (March = 3 ... February = 14) and day of month.
+    let n3 = 2141 * day_of_year + 197_913;
+    let month = n3 >> 16;
+    let day = (n3 & 0xFFFF) / 2141 + 1;
+    // January and February belong to the next civil year.
+    let jan_feb = day_of_year >= 306;
+    let year = i64::from(100 * century + year_of_century) - 400 * NS_ERAS + i64::from(jan_feb);
+    let month = if jan_feb { month - 12 } else { month };
+    (year, month, day)
+}
+
+/// Hinnant's `civil_from_days`, in wide arithmetic so it is total over `i64`.
+#[cold]
+fn civil_from_days_hinnant(day: i64) -> (i64, u32, u32) {
+    let z = i128::from(day) + i128::from(EPOCH_SHIFT);
+    let era = i64::try_from(z.div_euclid(i128::from(DAYS_PER_ERA))).unwrap_or(0);
+    // rem_euclid is in 0..146_097, which fits in u32.
+    let doe = u32::try_from(z.rem_euclid(i128::from(DAYS_PER_ERA))).unwrap_or(0);
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
@@ -171,8 +209,12 @@ fn parse_canonical(b: &[u8; 24]) -> Option<Option<i64>> {
     const HI_C: u64 = word([0, D, D, 0, D, D, D, 0]);
     const HI_WANT_C: u64 = word([0, 0x30, 0x30, 0, 0x30, 0x30, 0x30, 0]);
 
-    let [y0, y1, y2, y3, a4, mo0, mo1, a7, d0, d1, b2, h0, h1, b5, mi0, mi1, c0, s0, s1, c3, f0, f1, f2, c7] =
-        *b;
+    #[rustfmt::skip]
+    let [
+        y0, y1, y2, y3, a4, mo0, mo1, a7,
+        d0, d1, b2, h0, h1, b5, mi0, mi1,
+        c0, s0, s1, c3, f0, f1, f2, c7,
+    ] = *b;
     let wa = word([y0, y1, y2, y3, a4, mo0, mo1, a7]);
     let wb = word([d0, d1, b2, h0, h1, b5, mi0, mi1]);
     let wc = word([c0, s0, s1, c3, f0, f1, f2, c7]);
@@ -217,9 +259,11 @@ fn fields_valid(year: u32, month: u32, day: u32, hour: u32, minute: u32, second:
 
 /// The general parser for every spelling SPEC §2.2 accepts.
 fn parse_general(bytes: &[u8]) -> Option<i64> {
-    let [y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, sep, h0, h1, b':', mi0, mi1, b':', s0, s1, rest @ ..] =
-        bytes
-    else {
+    #[rustfmt::skip]
+    let [
+        y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, sep,
+        h0, h1, b':', mi0, mi1, b':', s0, s1, rest @ ..
+    ] = bytes else {
         return None;
     };
     if !matches!(*sep, b'T' | b't' | b' ') {
@@ -411,6 +455,12 @@ pub fn write_date(day: i64, out: &mut String) {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 mod tests {
     use super::*;
     use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
@@ -778,6 +828,70 @@ mod tests {
         }
         assert!(checked > 200_000, "{checked}");
         assert!(rejected > 1_000, "{rejected}");
+    }
+
+    #[test]
+    fn spec_2_2_canonical_fast_path_agrees_with_general_parser() {
+        let bases = [
+            "2023-06-01T10:00:00.123Z",
+            "2024-02-29T23:59:59.999Z",
+            "0001-01-01T00:00:00.000Z",
+            "9999-12-31T23:59:59.999Z",
+            "1969-12-31T23:59:59.999Z",
+        ];
+        let mut compared = 0;
+        for base in bases {
+            for pos in 0..base.len() {
+                // Every ASCII byte, plus multi-byte characters, in every position.
+                let ascii = (0u8..0x80).map(char::from);
+                let wide = ['\u{e9}', '\u{661}', '\u{ff11}', '\u{2212}', '\u{1f600}'];
+                for c in ascii.chain(wide) {
+                    let mut text = String::from(&base[..pos]);
+                    text.push(c);
+                    text.push_str(&base[pos + 1..]);
+                    let bytes = text.as_bytes();
+                    let fast = <&[u8; 24]>::try_from(bytes).ok().and_then(parse_canonical);
+                    let general = parse_general(bytes);
+                    if let Some(fast) = fast {
+                        assert_eq!(fast, general, "{text:?}");
+                        compared += 1;
+                    }
+                    assert_eq!(parse_timestamp(&text), general, "{text:?}");
+                }
+            }
+        }
+        assert!(compared > 200, "{compared}");
+    }
+
+    #[test]
+    fn civil_from_days_fast_path_agrees_with_hinnant() {
+        let lo = -NS_SHIFT_DAYS;
+        let hi = i64::from(NS_LIMIT) - 1 - NS_SHIFT_DAYS;
+        // Both edges of the fast path's domain.
+        for day in (lo..lo + 1000).chain(hi - 1000..=hi + 1000) {
+            assert_eq!(
+                civil_from_days(day),
+                civil_from_days_hinnant(day),
+                "day {day}"
+            );
+        }
+        // Every day of years -1000 to 12000, then a sample of the whole fast
+        // domain with a prime stride.
+        let dense = days_from_civil(-1000, 1, 1)..days_from_civil(12_000, 1, 1);
+        for day in dense.chain((lo..=hi).step_by(1009)) {
+            let n = u32::try_from(day + NS_SHIFT_DAYS).expect("in fast domain");
+            assert_eq!(
+                civil_from_days_fast(n),
+                civil_from_days_hinnant(day),
+                "day {day}"
+            );
+        }
+        assert_eq!(civil_from_days(lo - 1), civil_from_days_hinnant(lo - 1));
+        assert_eq!(civil_from_days(i64::MIN), civil_from_days_hinnant(i64::MIN));
+        assert_eq!(civil_from_days(i64::MAX), civil_from_days_hinnant(i64::MAX));
+        assert_eq!(civil_from_days_hinnant(0), (1970, 1, 1));
+        assert_eq!(civil_from_days_hinnant(-719_468), (0, 3, 1));
+        assert_eq!(civil_from_days_hinnant(-719_469), (0, 2, 29));
     }
 
     #[test]

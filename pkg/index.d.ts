@@ -1,0 +1,30 @@
+// The package's types: re-exported from the declarations wasm-bindgen and tsify generate from
+// the Rust types (pkg/glue/syncrun.d.ts). Nothing is declared here by hand.
+export { validateRun, normalizeRun, summarizeRun, normalizeRuns, summarizeRuns, SummaryStream } from "./glue/syncrun.js";
+export type {
+  SyncRunInput,
+  SyncRun,
+  SyncRunStatus,
+  RowCounts,
+  Issue,
+  IssueCode,
+  Severity,
+  RunSummary,
+  BatchSummary,
+  Stats,
+  Rows,
+  RowTotals,
+  ByStatus,
+  Latest,
+  LastSuccess,
+  LastFailure,
+  TopError,
+  Daily,
+  Options,
+  UnknownFields,
+  Format,
+  ValidateResult,
+  NormalizeResult,
+  SummarizeResult,
+  NormalizeRunsResult,
+} from "./glue/syncrun.js";

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Build pkg/ from scratch: the Rust core to wasm, wasm-bindgen's glue, then wasm-opt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+cargo build --release --target wasm32-unknown-unknown
+rm -rf pkg/glue
+wasm-bindgen --target web --out-dir pkg/glue --out-name syncrun \
+  target/wasm32-unknown-unknown/release/syncrun.wasm
+# wasm-opt from the npm package `binaryen` (never Debian's v108, which breaks the externref
+# table). The feature flags are the ones rustc's wasm32 target enables by default.
+node_modules/.bin/wasm-opt -O3 \
+  --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-reference-types --enable-multivalue \
+  pkg/glue/syncrun_bg.wasm -o pkg/glue/syncrun_bg.wasm
+cp README.md pkg/README.md 2>/dev/null || true
+raw=$(wc -c < pkg/glue/syncrun_bg.wasm)
+gz=$(gzip -9c pkg/glue/syncrun_bg.wasm | wc -c)
+echo "build: pkg/glue/syncrun_bg.wasm $raw bytes, $gz gzip"

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Every test: what `npm test` and CI run. Installs what it needs first (scripts/setup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh browser
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "format and lints (host and wasm32)"
+cargo fmt --check
+cargo clippy --all-targets -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+
+step "Rust core: cargo test"
+cargo test
+
+step "build pkg/"
+bash scripts/build.sh
+
+step "wasm tests under Node (wasm-bindgen-test)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown --test wasm
+
+step "package tests: node --test (import and require, TypeScript, CLI, demo page)"
+node --test --test-concurrency=1 tests/js/

@@ -1,0 +1,99 @@
+// The JavaScript half of src/wasm.rs: what is easier said in JavaScript than through js-sys.
+// wasm-bindgen copies this file into the package as a snippet; nothing else imports it.
+
+/** Thrown when a function is called wrongly (SPEC §6); bad data is never thrown. */
+export class SyncRunError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = "SyncRunError";
+    this.code = code;
+  }
+}
+
+export function syncRunError(code, message) {
+  return new SyncRunError(code, message);
+}
+
+// A parsed JS value becomes JSON text for the one reader the core has. JSON.stringify is the
+// fast path; it loses what JSON cannot say (NaN, ±Infinity) and throws on BigInt, so a quick
+// walk first looks for those, and only then is the careful writer below used.
+export function valueToJson(value) {
+  const t = typeof value;
+  if (t === "undefined" || t === "function" || t === "symbol" || t === "bigint") {
+    throw new SyncRunError("unsupported_input", `expected JSON text (string or Uint8Array) or a parsed JSON value, got ${t}`);
+  }
+  if (value instanceof ArrayBuffer || (ArrayBuffer.isView(value) && !(value instanceof Uint8Array))) {
+    throw new SyncRunError("unsupported_input", "binary input must be a Uint8Array (or a Node Buffer) of UTF-8 text");
+  }
+  try {
+    return plain(value, 0) ? JSON.stringify(value) : careful(value, new Set());
+  } catch (e) {
+    if (e instanceof SyncRunError) throw e;
+    throw new SyncRunError("unsupported_input", `the input cannot be read as a JSON value: ${e && e.message}`);
+  }
+}
+
+// True when JSON.stringify says exactly what the value holds.
+function plain(v, depth) {
+  switch (typeof v) {
+    case "number":
+      return Number.isFinite(v);
+    case "bigint":
+      return false;
+    case "object": {
+      if (v === null) return true;
+      if (depth > 64) return false; // deep or cyclic: let the careful writer decide
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (!plain(v[i], depth + 1)) return false;
+        return true;
+      }
+      if (typeof v.toJSON === "function") return true;
+      for (const k in v) {
+        if (Object.prototype.hasOwnProperty.call(v, k) && !plain(v[k], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return true;
+  }
+}
+
+// JSON.stringify's rules, except: ±Infinity and NaN are written as out-of-range numbers (1e999),
+// which the reader takes as non-finite and reports as invalid_number; BigInts as their digits.
+function careful(v, seen) {
+  switch (typeof v) {
+    case "number":
+      if (Number.isFinite(v)) return JSON.stringify(v);
+      return v < 0 ? "-1e999" : "1e999";
+    case "bigint":
+      return v.toString();
+    case "string":
+    case "boolean":
+      return JSON.stringify(v);
+    case "object": {
+      if (v === null) return "null";
+      if (typeof v.toJSON === "function") return careful(v.toJSON(), seen);
+      if (seen.has(v)) throw new SyncRunError("unsupported_input", "the input value is cyclic");
+      seen.add(v);
+      let out;
+      if (Array.isArray(v)) {
+        out = "[" + Array.from(v, (x) => (omitted(x) ? "null" : careful(x, seen))).join(",") + "]";
+      } else {
+        const parts = [];
+        for (const k of Object.keys(v)) {
+          if (!omitted(v[k])) parts.push(JSON.stringify(k) + ":" + careful(v[k], seen));
+        }
+        out = "{" + parts.join(",") + "}";
+      }
+      seen.delete(v);
+      return out;
+    }
+    default:
+      return "null";
+  }
+}
+
+function omitted(x) {
+  const t = typeof x;
+  return t === "undefined" || t === "function" || t === "symbol";
+}

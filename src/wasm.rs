@@ -1,0 +1,270 @@
+//! The JavaScript boundary (SPEC §6, §8): the only module that knows about wasm-bindgen.
+//!
+//! Every export is decode → call the core → encode. Inputs arrive as `JsValue` and are turned
+//! into UTF-8 bytes inside the body (never at the ABI, where a failed conversion could not be
+//! reported); results leave as JSON text parsed by `JSON.parse`, which makes plain objects with
+//! `null`s and treats a kept `__proto__` key as plain data.
+
+use js_sys::{Array, JsString, Reflect, Uint8Array};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::{Format, Options, UnknownFields};
+
+#[wasm_bindgen(module = "/src/js/boundary.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = syncRunError)]
+    fn sync_run_error(code: &str, message: &str) -> JsValue;
+    #[wasm_bindgen(catch, js_name = valueToJson)]
+    fn value_to_json(value: &JsValue) -> Result<JsString, JsValue>;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    type TextEncoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+    #[wasm_bindgen(method, js_name = encodeInto)]
+    fn encode_into(this: &TextEncoder, source: &JsString, destination: &Uint8Array) -> EncodeIntoResult;
+    type EncodeIntoResult;
+    #[wasm_bindgen(method, getter)]
+    fn read(this: &EncodeIntoResult) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn written(this: &EncodeIntoResult) -> f64;
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_INPUT: &'static str = r#"
+/** JSON text, UTF-8 bytes of JSON text, or an already parsed JSON value (SPEC §1). */
+export type SyncRunInput = string | Uint8Array | Record<string, unknown> | unknown[] | number | boolean | null;
+"#;
+
+fn misuse(code: &str, message: &str) -> JsValue {
+    sync_run_error(code, message)
+}
+
+/// `s` as UTF-8, written by `TextEncoder.encodeInto` straight into wasm memory (no JS-side
+/// copy, no per-character loop).
+fn encode_string(s: &JsString) -> Vec<u8> {
+    let encoder = TextEncoder::new();
+    let units = s.length() as usize;
+    // Most run text is ASCII: one byte per UTF-16 unit. Grow only if it is not.
+    let mut out: Vec<u8> = vec![0; units];
+    let mut done_units = 0usize;
+    let mut done_bytes = 0usize;
+    loop {
+        let rest = if done_units == 0 { s.clone() } else { s.slice(done_units as u32, units as u32) };
+        let room = out.len() - done_bytes;
+        let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>();
+        let view = Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), out.as_ptr() as u32 + done_bytes as u32, room as u32);
+        let result = encoder.encode_into(&rest, &view);
+        done_units += result.read() as usize;
+        done_bytes += result.written() as usize;
+        if done_units >= units {
+            out.truncate(done_bytes);
+            return out;
+        }
+        // At most 3 bytes per remaining UTF-16 unit.
+        out.resize(done_bytes + (units - done_units) * 3 + 4, 0);
+    }
+}
+
+/// Input of any accepted JS type as UTF-8 bytes (SPEC §1); misuse is thrown.
+fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
+    if let Some(s) = input.dyn_ref::<JsString>() {
+        return Ok(encode_string(s));
+    }
+    if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
+        return Ok(bytes.to_vec());
+    }
+    let json = value_to_json(input)?;
+    Ok(encode_string(&json))
+}
+
+fn get(options: &JsValue, key: &str) -> Result<Option<JsValue>, JsValue> {
+    let v = Reflect::get(options, &JsValue::from_str(key))?;
+    Ok(if v.is_undefined() || v.is_null() { None } else { Some(v) })
+}
+
+fn option_error(key: &str, expected: &str, got: &JsValue) -> JsValue {
+    let shown = if got.is_string() { format!("{:?}", got.as_string().unwrap_or_default()) } else { got.js_typeof().as_string().unwrap_or_default() };
+    misuse("invalid_option", &format!("option {key} must be {expected}, got {shown}"))
+}
+
+fn count_option(options: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
+    match get(options, key)? {
+        None => Ok(None),
+        Some(v) => match v.as_f64() {
+            Some(n) if n >= 0.0 && (n.fract() == 0.0 || n.is_infinite()) => Ok(Some(n)),
+            _ => Err(option_error(key, "a whole number ≥ 0 (or Infinity)", &v)),
+        },
+    }
+}
+
+fn enum_option<T: serde::de::DeserializeOwned>(options: &JsValue, key: &str, expected: &str) -> Result<Option<T>, JsValue> {
+    match get(options, key)? {
+        None => Ok(None),
+        Some(v) => serde_wasm_bindgen::from_value(v.clone()).map(Some).map_err(|_| option_error(key, expected, &v)),
+    }
+}
+
+/// `options` as [`Options`]; wrong types and values are misuse (SPEC §6). Unknown keys are ignored.
+fn decode_options(options: &JsValue) -> Result<Options, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(Options::default());
+    }
+    if !options.is_object() || options.is_function() || Array::is_array(options) {
+        return Err(misuse("invalid_option", "options must be an object"));
+    }
+    let warning_is_failure = match get(options, "warningIsFailure")? {
+        None => None,
+        Some(v) => Some(v.as_bool().ok_or_else(|| option_error("warningIsFailure", "a boolean", &v))?),
+    };
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    Ok(Options {
+        unknown_fields: enum_option::<UnknownFields>(options, "unknownFields", "\"strip\", \"keep\" or \"error\"")?,
+        warning_is_failure,
+        max_issues: count_option(options, "maxIssues")?.map(|n| if n.is_infinite() { usize::MAX } else { n as usize }),
+        max_bytes: count_option(options, "maxBytes")?.map(|n| if n.is_infinite() { u64::MAX } else { n as u64 }),
+        format: enum_option::<Format>(options, "format", "\"auto\", \"json\" or \"ndjson\"")?,
+    })
+}
+
+
+/// The one encoder: JSON text from serde, made into JS objects by `JSON.parse`.
+fn encode<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value).map_err(|e| misuse("internal", &e.to_string()))?;
+    js_sys::JSON::parse(&text)
+}
+
+fn call<T: Serialize>(input: &JsValue, options: &JsValue, f: fn(&[u8], &Options) -> T) -> Result<JsValue, JsValue> {
+    let options = decode_options(options)?;
+    let bytes = input_bytes(input)?;
+    encode(&f(&bytes, &options))
+}
+
+/// Check one run (SPEC §2, §3). Bad data is reported in `issues`, never thrown.
+#[wasm_bindgen(js_name = validateRun, unchecked_return_type = "ValidateResult")]
+pub fn validate_run(
+    #[wasm_bindgen(unchecked_param_type = "SyncRunInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    call(&input, &options.unwrap_or(JsValue::UNDEFINED), crate::validate_run)
+}
+
+/// Check one run and give it in the canonical shape (SPEC §2).
+#[wasm_bindgen(js_name = normalizeRun, unchecked_return_type = "NormalizeResult")]
+pub fn normalize_run(
+    #[wasm_bindgen(unchecked_param_type = "SyncRunInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    call(&input, &options.unwrap_or(JsValue::UNDEFINED), crate::normalize_run)
+}
+
+/// Check one run and give its figures (SPEC §4).
+#[wasm_bindgen(js_name = summarizeRun, unchecked_return_type = "SummarizeResult")]
+pub fn summarize_run(
+    #[wasm_bindgen(unchecked_param_type = "SyncRunInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    call(&input, &options.unwrap_or(JsValue::UNDEFINED), crate::summarize_run)
+}
+
+/// Check a batch (array, `{data, hasMore}` envelope, NDJSON or one run) and give its valid,
+/// de-duplicated runs in the canonical shape, in input order (SPEC §1, §8).
+#[wasm_bindgen(js_name = normalizeRuns, unchecked_return_type = "NormalizeRunsResult")]
+pub fn normalize_runs(
+    #[wasm_bindgen(unchecked_param_type = "SyncRunInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    call(&input, &options.unwrap_or(JsValue::UNDEFINED), crate::normalize_runs)
+}
+
+/// Check a batch and give its figures (SPEC §5).
+#[wasm_bindgen(js_name = summarizeRuns, unchecked_return_type = "BatchSummary")]
+pub fn summarize_runs(
+    #[wasm_bindgen(unchecked_param_type = "SyncRunInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    call(&input, &options.unwrap_or(JsValue::UNDEFINED), crate::summarize_runs)
+}
+
+fn chunk_bytes(chunk: &JsValue) -> Result<Vec<u8>, JsValue> {
+    if let Some(s) = chunk.dyn_ref::<JsString>() {
+        Ok(encode_string(s))
+    } else if let Some(b) = chunk.dyn_ref::<Uint8Array>() {
+        Ok(b.to_vec())
+    } else {
+        Err(misuse("unsupported_input", &format!("push takes a string or a Uint8Array, got {}", chunk.js_typeof().as_string().unwrap_or_default())))
+    }
+}
+
+fn finished() -> JsValue {
+    misuse("stream_finished", "this stream is finished; make a new one")
+}
+
+/// Summarize NDJSON (or any batch text) that arrives in chunks (SPEC §7): `finish()` gives what
+/// `summarizeRuns` gives on the whole text. Memory stays bounded by the longest line. Call
+/// `free()` (or use `using`) to release a stream you abandon; otherwise the garbage collector does.
+#[wasm_bindgen(js_name = SummaryStream)]
+pub struct SummaryStream {
+    inner: Option<crate::SummaryStream>,
+}
+
+#[wasm_bindgen(js_class = SummaryStream)]
+impl SummaryStream {
+    /// A new stream; `options` as for `summarizeRuns`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>) -> Result<SummaryStream, JsValue> {
+        let options = decode_options(&options.unwrap_or(JsValue::UNDEFINED))?;
+        Ok(SummaryStream { inner: Some(crate::SummaryStream::new(&options)) })
+    }
+
+    /// Take the next chunk: a string or UTF-8 bytes, cut anywhere (even inside a character).
+    pub fn push(&mut self, #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] chunk: JsValue) -> Result<(), JsValue> {
+        let stream = self.inner.as_mut().ok_or_else(finished)?;
+        let bytes = chunk_bytes(&chunk)?;
+        stream.push(&bytes);
+        Ok(())
+    }
+
+    /// The summary of everything pushed. The stream cannot be used after this.
+    #[wasm_bindgen(unchecked_return_type = "BatchSummary")]
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        let stream = self.inner.take().ok_or_else(finished)?;
+        encode(&stream.finish())
+    }
+}
+
+/// For the command-line tool (not part of the package's API): a batch read in chunks whose
+/// normalized runs (as NDJSON text) and issues are handed out as soon as they are found.
+#[wasm_bindgen(js_name = RecordStream)]
+pub struct RecordStream {
+    inner: Option<crate::RecordStream>,
+}
+
+#[wasm_bindgen(js_class = RecordStream)]
+impl RecordStream {
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>) -> Result<RecordStream, JsValue> {
+        let options = decode_options(&options.unwrap_or(JsValue::UNDEFINED))?;
+        Ok(RecordStream { inner: Some(crate::RecordStream::new(&options)) })
+    }
+
+    /// Take the next chunk; returns `{ runs: string, issues: Issue[] }` found so far and not yet handed out.
+    #[wasm_bindgen(unchecked_return_type = "RecordBatch")]
+    pub fn push(&mut self, #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] chunk: JsValue) -> Result<JsValue, JsValue> {
+        let stream = self.inner.as_mut().ok_or_else(finished)?;
+        let bytes = chunk_bytes(&chunk)?;
+        encode(&stream.push(&bytes))
+    }
+
+    /// The rest, with the batch's counts.
+    #[wasm_bindgen(unchecked_return_type = "RecordBatch")]
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        let stream = self.inner.take().ok_or_else(finished)?;
+        encode(&stream.finish())
+    }
+}
+
