@@ -195,7 +195,11 @@ enum Json {
 enum Mode {
     /// `format: "auto"`: looking at lines to choose NDJSON or JSON. Nothing is consumed here, so
     /// offsets are from the start of the text.
-    Detect { line_start: usize, search_from: usize, first: Option<(usize, usize)> },
+    Detect {
+        line_start: usize,
+        search_from: usize,
+        first: Option<(usize, usize)>,
+    },
     Ndjson,
     Json(Json),
     /// Whole input unreadable (the issue is in `fatal`); the rest is ignored.
@@ -248,7 +252,15 @@ impl Engine {
             Format::Json => Mode::Json(Json::Top),
             Format::Ndjson => Mode::Ndjson,
         };
-        Engine { unknown: options.unknown_fields(), mode, line: 1, col: 0, env_keys: Vec::new(), fatal: None, pending: None }
+        Engine {
+            unknown: options.unknown_fields(),
+            mode,
+            line: 1,
+            col: 0,
+            env_keys: Vec::new(),
+            fatal: None,
+            pending: None,
+        }
     }
 
     /// Line and column (1-based, column in code points) of byte `at` of the window `w`.
@@ -294,13 +306,15 @@ impl Engine {
         loop {
             match self.mode.clone() {
                 Mode::Failed => return w.len(),
-                Mode::Detect { line_start, search_from, first } => match detect(w, last, line_start, search_from, first) {
-                    Ok(next) => self.mode = next,
-                    Err(progress) => {
-                        self.mode = progress;
-                        return 0;
+                Mode::Detect { line_start, search_from, first } => {
+                    match detect(w, last, line_start, search_from, first) {
+                        Ok(next) => self.mode = next,
+                        Err(progress) => {
+                            self.mode = progress;
+                            return 0;
+                        }
                     }
-                },
+                }
                 Mode::Ndjson => return self.ndjson(w, last, tally, sink),
                 Mode::Json(state) => {
                     let mut r = Reader::new(w.get(pos..).unwrap_or_default(), last);
@@ -358,7 +372,14 @@ impl Engine {
     }
 
     /// One step of reading a JSON batch; the reader is on `w[base..]`.
-    fn json<S: Sink>(&mut self, r: &mut Reader<'_>, base: usize, state: Json, tally: &mut Tally, sink: &mut S) -> Result<Step, Fail> {
+    fn json<S: Sink>(
+        &mut self,
+        r: &mut Reader<'_>,
+        base: usize,
+        state: Json,
+        tally: &mut Tally,
+        sink: &mut S,
+    ) -> Result<Step, Fail> {
         match state {
             Json::Top => match r.peek()? {
                 b'[' => {
@@ -384,7 +405,11 @@ impl Engine {
                     self.end_array(env);
                     return Ok(Step::To(base + r.pos));
                 }
-                let path = if env { child_index("/data", tally.records as usize) } else { child_index("", tally.records as usize) };
+                let path = if env {
+                    child_index("/data", tally.records as usize)
+                } else {
+                    child_index("", tally.records as usize)
+                };
                 r.peek()?;
                 let checked = read_record(r, &path, self.unknown)?;
                 tally.record(checked, &path, None, sink);
@@ -443,7 +468,13 @@ impl Engine {
 
     /// A top-level object is an envelope when it has a `data` key, else a single run. Its
     /// members before `data` are read without consuming, so a run can be read again whole.
-    fn object_top<S: Sink>(&mut self, r: &mut Reader<'_>, base: usize, tally: &mut Tally, sink: &mut S) -> Result<Step, Fail> {
+    fn object_top<S: Sink>(
+        &mut self,
+        r: &mut Reader<'_>,
+        base: usize,
+        tally: &mut Tally,
+        sink: &mut S,
+    ) -> Result<Step, Fail> {
         let start = r.pos;
         let mut found = Vec::new();
         let mut has_more = None;
@@ -503,12 +534,19 @@ impl Engine {
 
 /// The `invalid_json` issue at a position.
 fn invalid_json(msg: &str, line: u64, col: u64) -> Issue {
-    Issue::new(IssueCode::InvalidJson, String::new(), format!("invalid JSON at line {line}, column {col}: {msg}")).at(Some(line), Some(col))
+    Issue::new(IssueCode::InvalidJson, String::new(), format!("invalid JSON at line {line}, column {col}: {msg}"))
+        .at(Some(line), Some(col))
 }
 
 /// SPEC §1 auto-detection: NDJSON when there is more than one non-blank line and the first is a
 /// whole JSON value. `Ok(mode)` once decided; `Err(progress)` when more text is needed.
-fn detect(w: &[u8], last: bool, mut line_start: usize, mut search_from: usize, mut first: Option<(usize, usize)>) -> Result<Mode, Mode> {
+fn detect(
+    w: &[u8],
+    last: bool,
+    mut line_start: usize,
+    mut search_from: usize,
+    mut first: Option<(usize, usize)>,
+) -> Result<Mode, Mode> {
     loop {
         let (line_end, has_nl) = match memchr::memchr(b'\n', w.get(search_from..).unwrap_or_default()) {
             Some(i) => (search_from + i, true),
@@ -553,7 +591,11 @@ pub struct Batch<S: Sink + Default> {
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 fn too_large(max: u64) -> Issue {
-    Issue::new(IssueCode::InputTooLarge, String::new(), format!("the input is longer than maxBytes ({max} bytes); nothing was read"))
+    Issue::new(
+        IssueCode::InputTooLarge,
+        String::new(),
+        format!("the input is longer than maxBytes ({max} bytes); nothing was read"),
+    )
 }
 
 fn not_utf8(at: u64) -> Issue {

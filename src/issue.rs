@@ -121,14 +121,7 @@ pub struct Issue {
 impl Issue {
     /// An issue at `path` with the severity its code implies and no position.
     pub fn new(code: IssueCode, path: String, message: impl Into<String>) -> Issue {
-        Issue {
-            severity: code.severity(),
-            code,
-            path,
-            message: message.into(),
-            line: None,
-            column: None,
-        }
+        Issue { severity: code.severity(), code, path, message: message.into(), line: None, column: None }
     }
 
     /// The same issue with a text position.

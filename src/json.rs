@@ -550,7 +550,7 @@ impl<'a> KeySet<'a> {
         if let Some(set) = &mut self.many {
             return set.insert(k);
         }
-        if self.few.iter().any(|x| *x == k) {
+        if self.few.contains(&k) {
             return false;
         }
         self.few.push(k);
@@ -618,17 +618,20 @@ mod tests {
 
     #[test]
     fn reads_json_values() {
-        assert_eq!(read(r#" {"a": [1, 2.5e1, -0, "x\u00e9\n", true, null]} "#).ok(), Some(Value::Object(vec![(
-            "a".into(),
-            Value::Array(vec![
-                Value::Number(1.0),
-                Value::Number(25.0),
-                Value::Number(-0.0),
-                Value::String("x\u{e9}\n".into()),
-                Value::Bool(true),
-                Value::Null
-            ])
-        )])));
+        assert_eq!(
+            read(r#" {"a": [1, 2.5e1, -0, "x\u00e9\n", true, null]} "#).ok(),
+            Some(Value::Object(vec![(
+                "a".into(),
+                Value::Array(vec![
+                    Value::Number(1.0),
+                    Value::Number(25.0),
+                    Value::Number(-0.0),
+                    Value::String("x\u{e9}\n".into()),
+                    Value::Bool(true),
+                    Value::Null
+                ])
+            )]))
+        );
         assert_eq!(read(r#""\ud83d\ude00""#).ok(), Some(Value::String("\u{1F600}".into())));
         assert_eq!(read(r#""\ud83d""#).ok(), Some(Value::String("\u{FFFD}".into())));
         assert_eq!(read("1e400").ok(), Some(Value::Number(f64::INFINITY)));
@@ -637,7 +640,22 @@ mod tests {
 
     #[test]
     fn rejects_what_json_parse_rejects() {
-        for bad in ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "'a'", "\"a\tb\"", "tru", "nul", "{\"a\":1,}", "\"\\x\"", "[1 2]"] {
+        for bad in [
+            "",
+            "{",
+            "[1,]",
+            "{\"a\" 1}",
+            "01",
+            "1.",
+            "-",
+            "'a'",
+            "\"a\tb\"",
+            "tru",
+            "nul",
+            "{\"a\":1,}",
+            "\"\\x\"",
+            "[1 2]",
+        ] {
             assert!(matches!(read(bad), Err(Fail::Syntax { .. })), "{bad:?} should be a syntax error");
         }
     }

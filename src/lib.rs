@@ -3,10 +3,7 @@
 //! The behaviour contract is SPEC.md; section numbers below refer to it. This crate is plain
 //! Rust over bytes: `src/wasm.rs` (compiled only for wasm32) is the one place that knows about
 //! JavaScript.
-#![cfg_attr(
-    not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
-)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 pub mod batch;
 pub mod issue;
@@ -94,7 +91,11 @@ fn read_single<'a>(input: &'a [u8], options: &Options) -> Checked<'a> {
         ));
     }
     if let Err(e) = std::str::from_utf8(input) {
-        return fatal(Issue::new(IssueCode::InvalidUtf8, String::new(), format!("the input is not valid UTF-8 (byte {})", e.valid_up_to())));
+        return fatal(Issue::new(
+            IssueCode::InvalidUtf8,
+            String::new(),
+            format!("the input is not valid UTF-8 (byte {})", e.valid_up_to()),
+        ));
     }
     let text = input.strip_prefix(BOM).unwrap_or(input);
     let mut r = Reader::new(text, true);
@@ -126,7 +127,9 @@ pub fn validate_run(input: &[u8], options: &Options) -> ValidateResult {
 /// Check one run and give its normalized form (SPEC §2).
 pub fn normalize_run(input: &[u8], options: &Options) -> NormalizeResult {
     match read_single(input, options) {
-        Checked::Valid(run, warnings) => NormalizeResult { valid: true, run: Some(run.to_sync_run()), issues: warnings },
+        Checked::Valid(run, warnings) => {
+            NormalizeResult { valid: true, run: Some(run.to_sync_run()), issues: warnings }
+        }
         Checked::Invalid(errors) => NormalizeResult { valid: false, run: None, issues: errors },
     }
 }

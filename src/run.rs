@@ -220,6 +220,8 @@ pub struct ValidRun<'a> {
 }
 
 /// What reading one record gave.
+// Moved once per record; boxing the large variant would cost an allocation per valid run.
+#[allow(clippy::large_enum_variant)]
 pub enum Checked<'a> {
     /// Valid, with its warnings (duplicate ids are the batch's business).
     Valid(ValidRun<'a>, Vec<Issue>),
@@ -233,7 +235,11 @@ pub fn read_record<'a>(r: &mut Reader<'a>, base: &str, unknown: UnknownFields) -
         let mut dups = Vec::new();
         let mut path = base.to_string();
         let found = r.scalar(&mut path, &mut dups)?;
-        let issue = Issue::new(IssueCode::InvalidType, base.to_string(), format!("expected a run object, found {}", found.type_name()));
+        let issue = Issue::new(
+            IssueCode::InvalidType,
+            base.to_string(),
+            format!("expected a run object, found {}", found.type_name()),
+        );
         return Ok(Checked::Invalid(vec![issue]));
     }
     let raw = read_raw(r, base, unknown)?;
@@ -251,10 +257,12 @@ fn read_raw<'a>(r: &mut Reader<'a>, base: &str, unknown: UnknownFields) -> Resul
         if let Some(i) = SCALARS.iter().position(|k| *k == key) {
             let s = slot(i as u16, 0);
             let v = read_scalar(r, base, &key, s, &mut run.found)?;
-            set_once(&mut run.fields[i], v, base, &key, s, &mut run.found);
+            if let Some(field) = run.fields.get_mut(i) {
+                set_once(field, v, base, &key, s, &mut run.found);
+            }
         } else if let Some(c) = COUNTS.iter().position(|k| *k == key) {
             let major = SLOT_COUNTS + c as u16;
-            let counts = &mut run.counts[c];
+            let Some(counts) = run.counts.get_mut(c) else { continue };
             if counts.kind.is_some() {
                 run.found.push((slot(major, 0), crate::json::duplicate_key(&child(base, &key))));
                 let mut p = child(base, &key);
@@ -271,7 +279,16 @@ fn read_raw<'a>(r: &mut Reader<'a>, base: &str, unknown: UnknownFields) -> Resul
             let v = read_scalar(r, base, &key, slot(SLOT_ERROR, 0), &mut run.found)?;
             set_once(&mut run.error, v, base, &key, slot(SLOT_ERROR, 0), &mut run.found);
         } else {
-            read_unknown(r, base, key, slot(SLOT_UNKNOWN, 0), &mut seen_unknown, &mut run.unknown, unknown, &mut run.found)?;
+            read_unknown(
+                r,
+                base,
+                key,
+                slot(SLOT_UNKNOWN, 0),
+                &mut seen_unknown,
+                &mut run.unknown,
+                unknown,
+                &mut run.found,
+            )?;
         }
         if !r.comma_or(b'}')? {
             return Ok(run);
@@ -280,7 +297,13 @@ fn read_raw<'a>(r: &mut Reader<'a>, base: &str, unknown: UnknownFields) -> Resul
 }
 
 /// Read a known scalar field; duplicate keys inside a (wrongly) nested value go to `slot`.
-fn read_scalar<'a>(r: &mut Reader<'a>, base: &str, key: &str, s: u16, found: &mut Vec<(u16, Issue)>) -> Result<Scalar<'a>, Fail> {
+fn read_scalar<'a>(
+    r: &mut Reader<'a>,
+    base: &str,
+    key: &str,
+    s: u16,
+    found: &mut Vec<(u16, Issue)>,
+) -> Result<Scalar<'a>, Fail> {
     let b = r.peek()?;
     if b == b'{' || b == b'[' {
         let mut path = child(base, key);
@@ -294,7 +317,14 @@ fn read_scalar<'a>(r: &mut Reader<'a>, base: &str, key: &str, s: u16, found: &mu
 }
 
 /// Keep the first value of a key; a second one is `duplicate_key`.
-fn set_once<'a>(field: &mut Option<Scalar<'a>>, v: Scalar<'a>, base: &str, key: &str, s: u16, found: &mut Vec<(u16, Issue)>) {
+fn set_once<'a>(
+    field: &mut Option<Scalar<'a>>,
+    v: Scalar<'a>,
+    base: &str,
+    key: &str,
+    s: u16,
+    found: &mut Vec<(u16, Issue)>,
+) {
     if field.is_some() {
         found.push((s, crate::json::duplicate_key(&child(base, key))));
     } else {
@@ -348,7 +378,9 @@ fn read_counts<'a>(
         if let Some(i) = OPS.iter().position(|k| *k == key) {
             let s = slot(major, 1 + i as u16);
             let v = read_scalar(r, base, &key, s, found)?;
-            set_once(&mut counts.ops[i], v, base, &key, s, found);
+            if let Some(op) = counts.ops.get_mut(i) {
+                set_once(op, v, base, &key, s, found);
+            }
         } else {
             read_unknown(r, base, key, slot(major, 4), &mut seen_unknown, &mut counts.unknown, mode, found)?;
         }
@@ -379,7 +411,12 @@ impl Errors<'_> {
         match v {
             Scalar::Absent => self.add(s, IssueCode::MissingField, key_path, format!("\"{name}\" is required")),
             Scalar::Null => self.add(s, IssueCode::MissingField, key_path, format!("\"{name}\" must not be null")),
-            other => self.add(s, IssueCode::InvalidType, key_path, format!("\"{name}\" must be {expected}, found {}", other.type_name())),
+            other => self.add(
+                s,
+                IssueCode::InvalidType,
+                key_path,
+                format!("\"{name}\" must be {expected}, found {}", other.type_name()),
+            ),
         }
     }
 }
@@ -402,7 +439,11 @@ fn describe(n: f64) -> String {
     if n.is_nan() {
         "NaN".into()
     } else if n.is_infinite() {
-        if n > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+        if n > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        }
     } else {
         n.to_string()
     }
@@ -414,7 +455,12 @@ fn check_count(e: &mut Errors<'_>, s: u16, key_path: &[&str], v: &Scalar<'_>) ->
             let c = count(*n);
             if c.is_none() {
                 let name = key_path.join("/");
-                e.add(s, IssueCode::InvalidNumber, key_path, format!("\"{name}\" must be a whole number from 0 to 2^53 − 1, found {}", describe(*n)));
+                e.add(
+                    s,
+                    IssueCode::InvalidNumber,
+                    key_path,
+                    format!("\"{name}\" must be a whole number from 0 to 2^53 − 1, found {}", describe(*n)),
+                );
             }
             c
         }
@@ -453,7 +499,12 @@ fn check_id<'a>(e: &mut Errors<'_>, v: &Scalar<'a>) -> Option<Cow<'a, str>> {
         Scalar::Number(n) => match count(*n) {
             Some(c) => Some(Cow::Owned(c.to_string())),
             None => {
-                e.add(0, IssueCode::InvalidId, &["id"], format!("a numeric \"id\" must be a whole number from 0 to 2^53 − 1, found {}", describe(*n)));
+                e.add(
+                    0,
+                    IssueCode::InvalidId,
+                    &["id"],
+                    format!("a numeric \"id\" must be a whole number from 0 to 2^53 − 1, found {}", describe(*n)),
+                );
                 None
             }
         },
@@ -470,7 +521,12 @@ fn check_timestamp(e: &mut Errors<'_>, s: u16, key: &str, v: &Scalar<'_>, null_o
         Scalar::String(t) => match parse_timestamp(t) {
             Some(ms) => Ok(Some(ms)),
             None => {
-                e.add(s, IssueCode::InvalidTimestamp, &[key], format!("\"{key}\" is not an RFC 3339 date-time with an offset: {}", quote(t)));
+                e.add(
+                    s,
+                    IssueCode::InvalidTimestamp,
+                    &[key],
+                    format!("\"{key}\" is not an RFC 3339 date-time with an offset: {}", quote(t)),
+                );
                 Err(())
             }
         },
@@ -514,7 +570,12 @@ fn check<'a>(raw: RawRun<'a>, base: &str, mode: UnknownFields) -> Checked<'a> {
     let ratio = match get(f_ratio) {
         Scalar::Number(n) if n.is_finite() && (0.0..=1.0).contains(n) => Some(if *n == 0.0 { 0.0 } else { *n }),
         Scalar::Number(n) => {
-            e.add(5, IssueCode::InvalidNumber, &["completionRatio"], format!("\"completionRatio\" must be a number from 0 to 1, found {}", describe(*n)));
+            e.add(
+                5,
+                IssueCode::InvalidNumber,
+                &["completionRatio"],
+                format!("\"completionRatio\" must be a number from 0 to 1, found {}", describe(*n)),
+            );
             None
         }
         other => {
@@ -557,7 +618,12 @@ fn check<'a>(raw: RawRun<'a>, base: &str, mode: UnknownFields) -> Checked<'a> {
             Cow::Owned(o) => Some(Cow::Owned(o.trim().to_string())),
         }),
         other => {
-            e.add(slot(SLOT_ERROR, 0), IssueCode::InvalidType, &["error"], format!("\"error\" must be a string or null, found {}", other.type_name()));
+            e.add(
+                slot(SLOT_ERROR, 0),
+                IssueCode::InvalidType,
+                &["error"],
+                format!("\"error\" must be a string or null, found {}", other.type_name()),
+            );
             None
         }
     };
@@ -568,15 +634,28 @@ fn check<'a>(raw: RawRun<'a>, base: &str, mode: UnknownFields) -> Checked<'a> {
         list.sort_by_key(|(s, _)| *s);
         return Checked::Invalid(list.into_iter().map(|(_, i)| i).collect());
     }
-    let (Some(id), Some(status), Ok(Some(created_at)), Ok(started_at), Ok(finished_at), Some(completion_ratio), Some(query_size), true, Some(error)) =
-        (id, status, created, started, finished, ratio, query_size, rows_ok, error)
+    let (
+        Some(id),
+        Some(status),
+        Ok(Some(created_at)),
+        Ok(started_at),
+        Ok(finished_at),
+        Some(completion_ratio),
+        Some(query_size),
+        true,
+        Some(error),
+    ) = (id, status, created, started, finished, ratio, query_size, rows_ok, error)
     else {
         // Unreachable: every None above reported an error. Say so rather than panic.
         return Checked::Invalid(vec![Issue::new(IssueCode::InvalidType, base.to_string(), "run could not be read")]);
     };
     let keep = mode == UnknownFields::Keep;
     let take = |v: Vec<(Cow<'a, str>, Option<Value>)>| -> Vec<(Cow<'a, str>, Value)> {
-        if keep { v.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect() } else { Vec::new() }
+        if keep {
+            v.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect()
+        } else {
+            Vec::new()
+        }
     };
     let [c0, c1, c2] = raw.counts;
     let run = ValidRun {
@@ -602,12 +681,20 @@ impl ValidRun<'_> {
         let mut w = Vec::new();
         if let Some(s) = self.started_at {
             if s < self.created_at {
-                w.push(Issue::new(IssueCode::StartedBeforeCreated, child(base, "startedAt"), "\"startedAt\" is earlier than \"createdAt\""));
+                w.push(Issue::new(
+                    IssueCode::StartedBeforeCreated,
+                    child(base, "startedAt"),
+                    "\"startedAt\" is earlier than \"createdAt\"",
+                ));
             }
         }
         if let (Some(s), Some(f)) = (self.started_at, self.finished_at) {
             if f < s {
-                w.push(Issue::new(IssueCode::FinishedBeforeStarted, child(base, "finishedAt"), "\"finishedAt\" is earlier than \"startedAt\""));
+                w.push(Issue::new(
+                    IssueCode::FinishedBeforeStarted,
+                    child(base, "finishedAt"),
+                    "\"finishedAt\" is earlier than \"startedAt\"",
+                ));
             }
         }
         let [planned, ok, failed] = self.rows;
@@ -616,17 +703,33 @@ impl ValidRun<'_> {
             if u128::from(s) + u128::from(f) > u128::from(p) {
                 let mut path = child(base, "successfulRows");
                 push_token(&mut path, op);
-                w.push(Issue::new(IssueCode::RowsExceedPlanned, path, format!("{op}: {s} successful + {f} failed rows exceed {p} planned")));
+                w.push(Issue::new(
+                    IssueCode::RowsExceedPlanned,
+                    path,
+                    format!("{op}: {s} successful + {f} failed rows exceed {p} planned"),
+                ));
             }
         }
         if self.status == SyncRunStatus::Success && failed.iter().any(|&n| n > 0) {
-            w.push(Issue::new(IssueCode::SuccessWithFailedRows, child(base, "failedRows"), "status is \"success\" but some rows failed"));
+            w.push(Issue::new(
+                IssueCode::SuccessWithFailedRows,
+                child(base, "failedRows"),
+                "status is \"success\" but some rows failed",
+            ));
         }
         if self.status == SyncRunStatus::Failed && self.error.is_none() {
-            w.push(Issue::new(IssueCode::FailedWithoutError, child(base, "error"), "status is \"failed\" but there is no error message"));
+            w.push(Issue::new(
+                IssueCode::FailedWithoutError,
+                child(base, "error"),
+                "status is \"failed\" but there is no error message",
+            ));
         }
         if self.status.is_in_progress() && self.finished_at.is_some() {
-            w.push(Issue::new(IssueCode::FinishedWhileInProgress, child(base, "finishedAt"), format!("status is \"{}\" (in progress) but \"finishedAt\" is set", self.status.as_str())));
+            w.push(Issue::new(
+                IssueCode::FinishedWhileInProgress,
+                child(base, "finishedAt"),
+                format!("status is \"{}\" (in progress) but \"finishedAt\" is set", self.status.as_str()),
+            ));
         }
         w
     }

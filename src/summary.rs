@@ -310,6 +310,14 @@ struct Group {
     last_run_id: String,
 }
 
+/// What `lastFailure` needs of a run.
+struct FailureSeen {
+    id: String,
+    status: SyncRunStatus,
+    finished_at: Option<i64>,
+    error: Option<String>,
+}
+
 #[derive(Default, Clone, Copy)]
 struct Day {
     runs: u64,
@@ -337,7 +345,7 @@ pub struct Figures {
     last_created: Option<i64>,
     latest: Option<(Key, String, SyncRunStatus)>,
     last_success: Option<(Key, String, Option<i64>)>,
-    last_failure: Option<(Key, String, SyncRunStatus, Option<i64>, Option<String>)>,
+    last_failure: Option<(Key, FailureSeen)>,
     /// Recency keys of terminal runs that did not succeed, for the streak.
     failures: Vec<Key>,
     errors: HashMap<String, Group>,
@@ -426,8 +434,14 @@ impl Figures {
         if succeeded && newer(&self.last_success.as_ref().map(|(k, _, _)| (*k, ())), key) {
             self.last_success = Some((key, run.id.to_string(), run.finished_at));
         }
-        if failed && newer(&self.last_failure.as_ref().map(|(k, ..)| (*k, ())), key) {
-            self.last_failure = Some((key, run.id.to_string(), status, run.finished_at, run.error.as_ref().map(|e| e.to_string())));
+        if failed && newer(&self.last_failure.as_ref().map(|(k, _)| (*k, ())), key) {
+            let seen = FailureSeen {
+                id: run.id.to_string(),
+                status,
+                finished_at: run.finished_at,
+                error: run.error.as_ref().map(|e| e.to_string()),
+            };
+            self.last_failure = Some((key, seen));
         }
         if let Some(message) = &run.error {
             let group = self.errors.entry(error_pattern(message)).or_default();
@@ -465,18 +479,24 @@ impl Figures {
         out.latest = self.latest.map(|((c, _), id, status)| Latest { id, status, created_at: ts(c) });
         let success_key = self.last_success.as_ref().map(|(k, ..)| *k);
         out.failure_streak = self.failures.iter().filter(|k| success_key.is_none_or(|s| **k > s)).count() as u64;
-        out.last_success = self.last_success.map(|((c, _), id, fin)| LastSuccess { id, created_at: ts(c), finished_at: fin.map(ts) });
-        out.last_failure = self.last_failure.map(|((c, _), id, status, fin, error)| LastFailure {
-            id,
-            status,
+        out.last_success =
+            self.last_success.map(|((c, _), id, fin)| LastSuccess { id, created_at: ts(c), finished_at: fin.map(ts) });
+        out.last_failure = self.last_failure.map(|((c, _), f)| LastFailure {
+            id: f.id,
+            status: f.status,
             created_at: ts(c),
-            finished_at: fin.map(ts),
-            error,
+            finished_at: f.finished_at.map(ts),
+            error: f.error,
         });
         let mut top: Vec<TopError> = self
             .errors
             .into_iter()
-            .map(|(pattern, g)| TopError { pattern, count: g.count, last_message: g.last_message, last_run_id: g.last_run_id })
+            .map(|(pattern, g)| TopError {
+                pattern,
+                count: g.count,
+                last_message: g.last_message,
+                last_run_id: g.last_run_id,
+            })
             .collect();
         top.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.pattern.cmp(&b.pattern)));
         top.truncate(10);
@@ -487,7 +507,14 @@ impl Figures {
             .map(|(day, d)| {
                 let mut date = String::with_capacity(10);
                 write_date(day, &mut date);
-                Daily { date, runs: d.runs, succeeded: d.succeeded, failed: d.failed, attempted_rows: d.attempted, failed_rows: d.failed_rows }
+                Daily {
+                    date,
+                    runs: d.runs,
+                    succeeded: d.succeeded,
+                    failed: d.failed,
+                    attempted_rows: d.attempted,
+                    failed_rows: d.failed_rows,
+                }
             })
             .collect();
     }

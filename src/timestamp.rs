@@ -269,8 +269,7 @@ fn parse_general(bytes: &[u8]) -> Option<i64> {
     if !matches!(*sep, b'T' | b't' | b' ') {
         return None;
     }
-    let digits =
-        [y0, y1, y2, y3, mo0, mo1, d0, d1, h0, h1, mi0, mi1, s0, s1].map(|c| c.wrapping_sub(b'0'));
+    let digits = [y0, y1, y2, y3, mo0, mo1, d0, d1, h0, h1, mi0, mi1, s0, s1].map(|c| c.wrapping_sub(b'0'));
     if digits.iter().any(|&d| d > 9) {
         return None;
     }
@@ -405,18 +404,15 @@ pub fn write_timestamp(ms: i64, out: &mut String) {
         push_ascii(
             out,
             &[
-                y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, b'T', h0, h1, b':', mi0, mi1, b':',
-                s0, s1, b'.', f0, f1, f2, b'Z',
+                y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, b'T', h0, h1, b':', mi0, mi1, b':', s0, s1, b'.', f0, f1,
+                f2, b'Z',
             ],
         );
     } else {
         push_expanded_year(y, out);
         push_ascii(
             out,
-            &[
-                b'-', mo0, mo1, b'-', d0, d1, b'T', h0, h1, b':', mi0, mi1, b':', s0, s1, b'.', f0,
-                f1, f2, b'Z',
-            ],
+            &[b'-', mo0, mo1, b'-', d0, d1, b'T', h0, h1, b':', mi0, mi1, b':', s0, s1, b'.', f0, f1, f2, b'Z'],
         );
     }
 }
@@ -455,12 +451,7 @@ pub fn write_date(day: i64, out: &mut String) {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
     use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
@@ -474,33 +465,15 @@ mod tests {
         ("2023-06-01t10:00:00z", Some("2023-06-01T10:00:00.000Z")),
         ("2023-06-01T10:00:00z", Some("2023-06-01T10:00:00.000Z")),
         ("2023-06-01 10:00:00Z", Some("2023-06-01T10:00:00.000Z")),
-        (
-            "2023-06-01T10:00:00+00:00",
-            Some("2023-06-01T10:00:00.000Z"),
-        ),
-        (
-            "2023-06-01T10:00:00-00:00",
-            Some("2023-06-01T10:00:00.000Z"),
-        ),
-        (
-            "2023-06-01T10:00:00.123+01:00",
-            Some("2023-06-01T09:00:00.123Z"),
-        ),
+        ("2023-06-01T10:00:00+00:00", Some("2023-06-01T10:00:00.000Z")),
+        ("2023-06-01T10:00:00-00:00", Some("2023-06-01T10:00:00.000Z")),
+        ("2023-06-01T10:00:00.123+01:00", Some("2023-06-01T09:00:00.123Z")),
         // Fractions: 1–9 digits, padded or truncated (never rounded).
         ("2023-06-01T10:00:00.5Z", Some("2023-06-01T10:00:00.500Z")),
         ("2023-06-01T10:00:00.12Z", Some("2023-06-01T10:00:00.120Z")),
-        (
-            "2023-06-01T10:00:00.123456Z",
-            Some("2023-06-01T10:00:00.123Z"),
-        ),
-        (
-            "2023-06-01T10:00:00.999999999Z",
-            Some("2023-06-01T10:00:00.999Z"),
-        ),
-        (
-            "2023-06-01T10:00:00.000000001Z",
-            Some("2023-06-01T10:00:00.000Z"),
-        ),
+        ("2023-06-01T10:00:00.123456Z", Some("2023-06-01T10:00:00.123Z")),
+        ("2023-06-01T10:00:00.999999999Z", Some("2023-06-01T10:00:00.999Z")),
+        ("2023-06-01T10:00:00.000000001Z", Some("2023-06-01T10:00:00.000Z")),
         ("2023-06-01T10:00:00.1234567890Z", None),
         ("2023-06-01T10:00:00.Z", None),
         ("2023-06-01T10:00:00.+01:00", None),
@@ -527,18 +500,9 @@ mod tests {
         // Offsets.
         ("2023-06-01T10:00:00+24:00", None),
         ("2023-06-01T10:00:00+00:60", None),
-        (
-            "2023-06-01T10:00:00+23:59",
-            Some("2023-05-31T10:01:00.000Z"),
-        ),
-        (
-            "2023-06-01T10:00:00-23:59",
-            Some("2023-06-02T09:59:00.000Z"),
-        ),
-        (
-            "2023-06-01T10:00:00-05:30",
-            Some("2023-06-01T15:30:00.000Z"),
-        ),
+        ("2023-06-01T10:00:00+23:59", Some("2023-05-31T10:01:00.000Z")),
+        ("2023-06-01T10:00:00-23:59", Some("2023-06-02T09:59:00.000Z")),
+        ("2023-06-01T10:00:00-05:30", Some("2023-06-01T15:30:00.000Z")),
         ("2023-06-01T10:00:00+0100", None),
         ("2023-06-01T10:00:00+01", None),
         ("2023-06-01T10:00:00+01:00:00", None),
@@ -546,73 +510,28 @@ mod tests {
         ("2023-06-01T10:00:00 Z", None),
         ("2023-06-01T10:00:00ZZ", None),
         // Offsets crossing day, month, year and leap-day boundaries.
-        (
-            "2023-06-01T20:00:00-05:00",
-            Some("2023-06-02T01:00:00.000Z"),
-        ),
-        (
-            "2023-01-31T23:00:00-02:00",
-            Some("2023-02-01T01:00:00.000Z"),
-        ),
-        (
-            "2023-12-31T22:30:00-01:45",
-            Some("2024-01-01T00:15:00.000Z"),
-        ),
-        (
-            "2024-02-28T23:30:00-00:45",
-            Some("2024-02-29T00:15:00.000Z"),
-        ),
-        (
-            "2023-06-01T00:30:00+01:00",
-            Some("2023-05-31T23:30:00.000Z"),
-        ),
-        (
-            "2024-01-01T00:00:00.250+00:01",
-            Some("2023-12-31T23:59:00.250Z"),
-        ),
-        (
-            "2023-06-01T10:00:00.999999999-23:59",
-            Some("2023-06-02T09:59:00.999Z"),
-        ),
+        ("2023-06-01T20:00:00-05:00", Some("2023-06-02T01:00:00.000Z")),
+        ("2023-01-31T23:00:00-02:00", Some("2023-02-01T01:00:00.000Z")),
+        ("2023-12-31T22:30:00-01:45", Some("2024-01-01T00:15:00.000Z")),
+        ("2024-02-28T23:30:00-00:45", Some("2024-02-29T00:15:00.000Z")),
+        ("2023-06-01T00:30:00+01:00", Some("2023-05-31T23:30:00.000Z")),
+        ("2024-01-01T00:00:00.250+00:01", Some("2023-12-31T23:59:00.250Z")),
+        ("2023-06-01T10:00:00.999999999-23:59", Some("2023-06-02T09:59:00.999Z")),
         // Pre-epoch instants: truncation goes toward the earlier instant.
-        (
-            "1969-12-31T23:59:59.9999Z",
-            Some("1969-12-31T23:59:59.999Z"),
-        ),
-        (
-            "1969-12-31T23:59:59.0009Z",
-            Some("1969-12-31T23:59:59.000Z"),
-        ),
+        ("1969-12-31T23:59:59.9999Z", Some("1969-12-31T23:59:59.999Z")),
+        ("1969-12-31T23:59:59.0009Z", Some("1969-12-31T23:59:59.000Z")),
         ("1965-03-14T08:15:42.7Z", Some("1965-03-14T08:15:42.700Z")),
-        (
-            "1970-01-01T00:00:00.0001+00:00",
-            Some("1970-01-01T00:00:00.000Z"),
-        ),
-        (
-            "1970-01-01T00:59:59.9999+01:00",
-            Some("1969-12-31T23:59:59.999Z"),
-        ),
+        ("1970-01-01T00:00:00.0001+00:00", Some("1970-01-01T00:00:00.000Z")),
+        ("1970-01-01T00:59:59.9999+01:00", Some("1969-12-31T23:59:59.999Z")),
         // Range: the UTC year must be 0001–9999.
         ("9999-12-31T23:59:59.999Z", Some("9999-12-31T23:59:59.999Z")),
-        (
-            "9999-12-31T23:59:59.999999999Z",
-            Some("9999-12-31T23:59:59.999Z"),
-        ),
+        ("9999-12-31T23:59:59.999999999Z", Some("9999-12-31T23:59:59.999Z")),
         ("9999-12-31T23:59:59-00:01", None),
-        (
-            "9999-12-31T23:58:59-00:01",
-            Some("9999-12-31T23:59:59.000Z"),
-        ),
+        ("9999-12-31T23:58:59-00:01", Some("9999-12-31T23:59:59.000Z")),
         ("0001-01-01T00:00:00Z", Some("0001-01-01T00:00:00.000Z")),
         ("0001-01-01T00:00:00+00:01", None),
-        (
-            "0001-01-01T00:01:00+00:01",
-            Some("0001-01-01T00:00:00.000Z"),
-        ),
-        (
-            "0000-12-31T23:00:00-02:00",
-            Some("0001-01-01T01:00:00.000Z"),
-        ),
+        ("0001-01-01T00:01:00+00:01", Some("0001-01-01T00:00:00.000Z")),
+        ("0000-12-31T23:00:00-02:00", Some("0001-01-01T01:00:00.000Z")),
         ("0000-12-31T23:59:59.999Z", None),
         ("0000-02-29T12:00:00-23:59", None),
         ("10000-01-01T00:00:00Z", None),
@@ -655,11 +574,7 @@ mod tests {
             assert_eq!(got.as_deref(), expected, "SPEC §2.2 input {input:?}");
             if let Some(ms) = parse_timestamp(input) {
                 // The canonical form is itself accepted and means the same instant.
-                assert_eq!(
-                    parse_timestamp(&format_timestamp(ms)),
-                    Some(ms),
-                    "{input:?}"
-                );
+                assert_eq!(parse_timestamp(&format_timestamp(ms)), Some(ms), "{input:?}");
             }
         }
     }
@@ -674,10 +589,7 @@ mod tests {
         assert_eq!(format_timestamp(-1), "1969-12-31T23:59:59.999Z");
         assert_eq!(parse_timestamp("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_timestamp("1969-12-31T23:59:59.9999Z"), Some(-1));
-        assert_eq!(
-            parse_timestamp("2023-06-01T10:00:00Z"),
-            Some(1_685_613_600_000)
-        );
+        assert_eq!(parse_timestamp("2023-06-01T10:00:00Z"), Some(1_685_613_600_000));
         assert_eq!(parse_timestamp("0001-01-01T00:00:00Z"), Some(MIN_MS));
         assert_eq!(parse_timestamp("9999-12-31T23:59:59.999Z"), Some(MAX_MS));
         assert_eq!(day_of(MIN_MS), -719_162);
@@ -689,10 +601,7 @@ mod tests {
         assert_eq!(format_timestamp(MAX_MS + 1), "+010000-01-01T00:00:00.000Z");
         assert_eq!(format_timestamp(MIN_MS - 1), "0000-12-31T23:59:59.999Z");
         let year_minus_one = days_from_civil(-1, 1, 1) * MS_PER_DAY;
-        assert_eq!(
-            format_timestamp(year_minus_one),
-            "-000001-01-01T00:00:00.000Z"
-        );
+        assert_eq!(format_timestamp(year_minus_one), "-000001-01-01T00:00:00.000Z");
         for ms in [i64::MIN, i64::MIN + 1, i64::MAX, i64::MAX - 1] {
             let s = format_timestamp(ms);
             assert!(s.ends_with('Z'), "{s}");
@@ -743,12 +652,7 @@ mod tests {
             let want = dt.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
             assert_eq!(buf, want, "ms {ms}");
             assert_eq!(parse_timestamp(&buf), Some(ms), "{buf}");
-            assert_eq!(
-                day_of(ms),
-                dt.date_naive()
-                    .signed_duration_since(epoch_date())
-                    .num_days()
-            );
+            assert_eq!(day_of(ms), dt.date_naive().signed_duration_since(epoch_date()).num_days());
         }
     }
 
@@ -869,22 +773,14 @@ mod tests {
         let hi = i64::from(NS_LIMIT) - 1 - NS_SHIFT_DAYS;
         // Both edges of the fast path's domain.
         for day in (lo..lo + 1000).chain(hi - 1000..=hi + 1000) {
-            assert_eq!(
-                civil_from_days(day),
-                civil_from_days_hinnant(day),
-                "day {day}"
-            );
+            assert_eq!(civil_from_days(day), civil_from_days_hinnant(day), "day {day}");
         }
         // Every day of years -1000 to 12000, then a sample of the whole fast
         // domain with a prime stride.
         let dense = days_from_civil(-1000, 1, 1)..days_from_civil(12_000, 1, 1);
         for day in dense.chain((lo..=hi).step_by(1009)) {
             let n = u32::try_from(day + NS_SHIFT_DAYS).expect("in fast domain");
-            assert_eq!(
-                civil_from_days_fast(n),
-                civil_from_days_hinnant(day),
-                "day {day}"
-            );
+            assert_eq!(civil_from_days_fast(n), civil_from_days_hinnant(day), "day {day}");
         }
         assert_eq!(civil_from_days(lo - 1), civil_from_days_hinnant(lo - 1));
         assert_eq!(civil_from_days(i64::MIN), civil_from_days_hinnant(i64::MIN));

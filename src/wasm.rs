@@ -57,7 +57,11 @@ fn encode_string(s: &JsString) -> Vec<u8> {
         let rest = if done_units == 0 { s.clone() } else { s.slice(done_units as u32, units as u32) };
         let room = out.len() - done_bytes;
         let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>();
-        let view = Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), out.as_ptr() as u32 + done_bytes as u32, room as u32);
+        let view = Uint8Array::new_with_byte_offset_and_length(
+            &memory.buffer(),
+            out.as_ptr() as u32 + done_bytes as u32,
+            room as u32,
+        );
         let result = encoder.encode_into(&rest, &view);
         done_units += result.read() as usize;
         done_bytes += result.written() as usize;
@@ -88,7 +92,11 @@ fn get(options: &JsValue, key: &str) -> Result<Option<JsValue>, JsValue> {
 }
 
 fn option_error(key: &str, expected: &str, got: &JsValue) -> JsValue {
-    let shown = if got.is_string() { format!("{:?}", got.as_string().unwrap_or_default()) } else { got.js_typeof().as_string().unwrap_or_default() };
+    let shown = if got.is_string() {
+        format!("{:?}", got.as_string().unwrap_or_default())
+    } else {
+        got.js_typeof().as_string().unwrap_or_default()
+    };
     misuse("invalid_option", &format!("option {key} must be {expected}, got {shown}"))
 }
 
@@ -102,7 +110,11 @@ fn count_option(options: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
     }
 }
 
-fn enum_option<T: serde::de::DeserializeOwned>(options: &JsValue, key: &str, expected: &str) -> Result<Option<T>, JsValue> {
+fn enum_option<T: serde::de::DeserializeOwned>(
+    options: &JsValue,
+    key: &str,
+    expected: &str,
+) -> Result<Option<T>, JsValue> {
     match get(options, key)? {
         None => Ok(None),
         Some(v) => serde_wasm_bindgen::from_value(v.clone()).map(Some).map_err(|_| option_error(key, expected, &v)),
@@ -130,7 +142,6 @@ fn decode_options(options: &JsValue) -> Result<Options, JsValue> {
         format: enum_option::<Format>(options, "format", "\"auto\", \"json\" or \"ndjson\"")?,
     })
 }
-
 
 /// The one encoder: JSON text from serde, made into JS objects by `JSON.parse`.
 fn encode<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
@@ -196,7 +207,10 @@ fn chunk_bytes(chunk: &JsValue) -> Result<Vec<u8>, JsValue> {
     } else if let Some(b) = chunk.dyn_ref::<Uint8Array>() {
         Ok(b.to_vec())
     } else {
-        Err(misuse("unsupported_input", &format!("push takes a string or a Uint8Array, got {}", chunk.js_typeof().as_string().unwrap_or_default())))
+        Err(misuse(
+            "unsupported_input",
+            &format!("push takes a string or a Uint8Array, got {}", chunk.js_typeof().as_string().unwrap_or_default()),
+        ))
     }
 }
 
@@ -216,13 +230,18 @@ pub struct SummaryStream {
 impl SummaryStream {
     /// A new stream; `options` as for `summarizeRuns`.
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>) -> Result<SummaryStream, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
+    ) -> Result<SummaryStream, JsValue> {
         let options = decode_options(&options.unwrap_or(JsValue::UNDEFINED))?;
         Ok(SummaryStream { inner: Some(crate::SummaryStream::new(&options)) })
     }
 
     /// Take the next chunk: a string or UTF-8 bytes, cut anywhere (even inside a character).
-    pub fn push(&mut self, #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] chunk: JsValue) -> Result<(), JsValue> {
+    pub fn push(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] chunk: JsValue,
+    ) -> Result<(), JsValue> {
         let stream = self.inner.as_mut().ok_or_else(finished)?;
         let bytes = chunk_bytes(&chunk)?;
         stream.push(&bytes);
@@ -247,14 +266,19 @@ pub struct RecordStream {
 #[wasm_bindgen(js_class = RecordStream)]
 impl RecordStream {
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>) -> Result<RecordStream, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
+    ) -> Result<RecordStream, JsValue> {
         let options = decode_options(&options.unwrap_or(JsValue::UNDEFINED))?;
         Ok(RecordStream { inner: Some(crate::RecordStream::new(&options)) })
     }
 
     /// Take the next chunk; returns `{ runs: string, issues: Issue[] }` found so far and not yet handed out.
     #[wasm_bindgen(unchecked_return_type = "RecordBatch")]
-    pub fn push(&mut self, #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] chunk: JsValue) -> Result<JsValue, JsValue> {
+    pub fn push(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] chunk: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let stream = self.inner.as_mut().ok_or_else(finished)?;
         let bytes = chunk_bytes(&chunk)?;
         encode(&stream.push(&bytes))
@@ -267,4 +291,3 @@ impl RecordStream {
         encode(&stream.finish())
     }
 }
-

@@ -59,7 +59,18 @@ fn spec2_normalized_key_order_is_independent_of_input_order() {
 // SPEC §2: every key but `error` is required (absent → missing_field at its path).
 #[test]
 fn spec2_every_key_but_error_is_required() {
-    for key in ["id", "status", "createdAt", "startedAt", "finishedAt", "completionRatio", "querySize", "plannedRows", "successfulRows", "failedRows"] {
+    for key in [
+        "id",
+        "status",
+        "createdAt",
+        "startedAt",
+        "finishedAt",
+        "completionRatio",
+        "querySize",
+        "plannedRows",
+        "successfulRows",
+        "failedRows",
+    ] {
         rejected(&R::base().del(key), "missing_field", &format!("/{key}"));
         // `null` where null is not allowed is missing_field too.
         rejected(&R::base().set(key, "null"), "missing_field", &format!("/{key}"));
@@ -116,7 +127,14 @@ fn spec2_id_control_characters_are_invalid_id() {
 // SPEC §2 id: an integer becomes its decimal digits (`42.0` → `"42"`).
 #[test]
 fn spec2_id_integer_becomes_decimal_digits() {
-    for (raw, id) in [("42", "42"), ("42.0", "42"), ("3e2", "300"), ("4.2e1", "42"), ("0", "0"), ("9007199254740991", "9007199254740991")] {
+    for (raw, id) in [
+        ("42", "42"),
+        ("42.0", "42"),
+        ("3e2", "300"),
+        ("4.2e1", "42"),
+        ("0", "0"),
+        ("9007199254740991", "9007199254740991"),
+    ] {
         assert_eq!(normalized(&R::base().set("id", raw), "id"), json!(id), "id {raw}");
     }
 }
@@ -158,7 +176,13 @@ fn spec2_1_nine_statuses_accepted() {
 // SPEC §2 status: ASCII case-insensitive, surrounding white space ignored; normalized lowercase.
 #[test]
 fn spec2_status_case_insensitive_and_trimmed() {
-    for (raw, st) in [("SUCCESS", "success"), ("Success", "success"), (" warning ", "warning"), ("\tCANCELLED\n", "cancelled"), ("InTeRrUpTeD", "interrupted")] {
+    for (raw, st) in [
+        ("SUCCESS", "success"),
+        ("Success", "success"),
+        (" warning ", "warning"),
+        ("\tCANCELLED\n", "cancelled"),
+        ("InTeRrUpTeD", "interrupted"),
+    ] {
         assert_eq!(normalized(&R::base().s("status", raw), "status"), json!(st), "status {raw:?}");
     }
     let r = R::base().s("status", " QUEUED ").set("finishedAt", "null");
@@ -168,7 +192,9 @@ fn spec2_status_case_insensitive_and_trimmed() {
 // SPEC §2.1: any other value is unknown_status.
 #[test]
 fn spec2_1_other_status_is_unknown_status() {
-    for raw in ["Completed", "aborted", "", " ", "succeeded", "success!", "suc cess", "ſuccess", "ＳＵＣＣＥＳＳ", "error"] {
+    for raw in
+        ["Completed", "aborted", "", " ", "succeeded", "success!", "suc cess", "ſuccess", "ＳＵＣＣＥＳＳ", "error"]
+    {
         rejected(&R::base().s("status", raw), "unknown_status", "/status");
     }
 }
@@ -229,9 +255,9 @@ fn spec2_2_bad_timestamps_are_invalid_timestamp() {
         "2023-06-01T10:00:00.1234567891Z", // 10 fractional digits
         "2023-06-01  10:00:00Z",           // two spaces
         "2023-06-01_10:00:00Z",
-        "2023-W22-4T10:00:00Z", // ISO week date
-        "2023-152T10:00:00Z",   // ordinal date
-        "0000-01-01T00:00:00Z", // year 0
+        "2023-W22-4T10:00:00Z",      // ISO week date
+        "2023-152T10:00:00Z",        // ordinal date
+        "0000-01-01T00:00:00Z",      // year 0
         "0001-01-01T00:30:00+01:00", // UTC year 0
         "9999-12-31T23:30:00-01:00", // UTC year 10000
         " 2023-06-01T10:00:00Z",
@@ -313,7 +339,14 @@ fn spec2_queued_run_with_no_start_or_finish() {
 // SPEC §2 completionRatio: number in [0, 1]; `-0` → `0`.
 #[test]
 fn spec2_completion_ratio_accepted_and_normalized() {
-    for (raw, n) in [("0", json!(0)), ("1", json!(1)), ("1.0", json!(1)), ("0.54", json!(0.54)), ("5e-1", json!(0.5)), ("1e-300", json!(1e-300))] {
+    for (raw, n) in [
+        ("0", json!(0)),
+        ("1", json!(1)),
+        ("1.0", json!(1)),
+        ("0.54", json!(0.54)),
+        ("5e-1", json!(0.5)),
+        ("1e-300", json!(1e-300)),
+    ] {
         assert_eq!(normalized(&R::base().set("completionRatio", raw), "completionRatio"), n, "ratio {raw}");
     }
     for raw in ["-0", "-0.0", "-0e5"] {
@@ -341,7 +374,16 @@ fn spec2_completion_ratio_out_of_range_is_invalid_number() {
 // SPEC §2 "Integer": a number with no fractional part (`3`, `3.0`, `3e2`) from 0 to 2^53 − 1.
 #[test]
 fn spec2_query_size_integers_accepted() {
-    for (raw, n) in [("0", 0u64), ("3", 3), ("3.0", 3), ("3e2", 300), ("3E+2", 300), ("30e-1", 3), ("-0", 0), ("9007199254740991", 9_007_199_254_740_991)] {
+    for (raw, n) in [
+        ("0", 0u64),
+        ("3", 3),
+        ("3.0", 3),
+        ("3e2", 300),
+        ("3E+2", 300),
+        ("30e-1", 3),
+        ("-0", 0),
+        ("9007199254740991", 9_007_199_254_740_991),
+    ] {
         assert_eq!(normalized(&R::base().set("querySize", raw), "querySize"), json!(n), "querySize {raw}");
     }
 }
@@ -367,7 +409,10 @@ fn spec2_row_counts_accepted_and_normalized() {
     let out = normalize_run(r.text().as_bytes(), &opts());
     assert!(out.valid, "{:?}", out.issues);
     let run = val(&out.run);
-    assert_eq!(run["plannedRows"], json!({"addedCount": 3, "changedCount": 300, "removedCount": 9_007_199_254_740_991u64}));
+    assert_eq!(
+        run["plannedRows"],
+        json!({"addedCount": 3, "changedCount": 300, "removedCount": 9_007_199_254_740_991u64})
+    );
     assert_eq!(run["successfulRows"], json!({"addedCount": 2, "changedCount": 200, "removedCount": 0}));
     assert_eq!(run["failedRows"], json!({"addedCount": 1, "changedCount": 1, "removedCount": 0}));
 }
@@ -381,7 +426,13 @@ fn spec2_row_counts_rejected() {
             let with = |raw: Option<&str>| {
                 let members: Vec<String> = ["addedCount", "changedCount", "removedCount"]
                     .iter()
-                    .filter_map(|o| if *o == op { raw.map(|v| format!("\"{o}\": {v}")) } else { Some(format!("\"{o}\": 0")) })
+                    .filter_map(|o| {
+                        if *o == op {
+                            raw.map(|v| format!("\"{o}\": {v}"))
+                        } else {
+                            Some(format!("\"{o}\": 0"))
+                        }
+                    })
                     .collect();
                 R::base().set(kind, &format!("{{{}}}", members.join(", ")))
             };

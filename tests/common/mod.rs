@@ -65,7 +65,8 @@ impl R {
 
     /// One-line JSON text.
     pub fn text(&self) -> String {
-        let members: Vec<String> = self.0.iter().map(|(k, v)| format!("{}: {v}", serde_json::to_string(k).unwrap())).collect();
+        let members: Vec<String> =
+            self.0.iter().map(|(k, v)| format!("{}: {v}", serde_json::to_string(k).unwrap())).collect();
         format!("{{{}}}", members.join(", "))
     }
 
