@@ -32,7 +32,7 @@ impl Sink for Vec<SyncRun> {
     }
 }
 
-/// Hasher for id keys that are already spread (packed bytes or a SipHash): one multiply.
+/// Hasher for 128-bit id keys (packed bytes or a SipHash).
 #[derive(Default)]
 struct IdHasher(u64);
 
@@ -46,10 +46,20 @@ impl Hasher for IdHasher {
         }
     }
     fn write_u128(&mut self, n: u128) {
+        // Packed ids differ in a few bytes only, so every bit must reach the low bits that pick
+        // the bucket: murmur3's 64-bit finalizer over both halves.
         #[allow(clippy::cast_possible_truncation)]
-        let folded = (n as u64) ^ ((n >> 64) as u64).rotate_left(29);
-        self.0 = folded.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let (lo, hi) = (n as u64, (n >> 64) as u64);
+        self.0 = fmix64(lo ^ fmix64(hi));
     }
+}
+
+fn fmix64(mut k: u64) -> u64 {
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    k ^ (k >> 33)
 }
 
 /// A 128-bit key per id: ids of up to 15 bytes exactly, longer ones by a 128-bit hash (two
@@ -489,23 +499,32 @@ impl Engine {
                     found.push(duplicate_key(&path));
                 }
                 if fresh && key == "data" {
-                    // An envelope: what was read before `data` is its members.
+                    // An envelope: what was read before `data` is its members. Read the start of
+                    // `data` before changing any state: if the window ends here, the object is
+                    // read again from its start with more text, and its issues must not be
+                    // counted twice.
+                    let not_array = if r.peek()? == b'[' {
+                        r.pos += 1;
+                        None
+                    } else {
+                        let v = r.scalar(&mut path.clone(), &mut Vec::new())?;
+                        Some(Issue::new(
+                            IssueCode::InvalidType,
+                            path,
+                            format!("the envelope's \"data\" must be an array of runs, found {}", v.type_name()),
+                        ))
+                    };
                     names.push(key.into_owned());
                     self.env_keys = names;
                     tally.has_more = has_more;
                     found.into_iter().for_each(|i| tally.issue(i));
-                    if r.peek()? == b'[' {
-                        r.pos += 1;
-                        self.mode = Mode::Json(Json::Element { env: true, first: true });
-                    } else {
-                        let v = r.scalar(&mut path.clone(), &mut Vec::new())?;
-                        self.pending = Some(Issue::new(
-                            IssueCode::InvalidType,
-                            path,
-                            format!("the envelope's \"data\" must be an array of runs, found {}", v.type_name()),
-                        ));
-                        self.mode = Mode::Json(Json::Envelope { after: true });
-                    }
+                    self.mode = Mode::Json(match not_array {
+                        None => Json::Element { env: true, first: true },
+                        Some(issue) => {
+                            self.pending = Some(issue);
+                            Json::Envelope { after: true }
+                        }
+                    });
                     return Ok(Step::To(base + r.pos));
                 }
                 if fresh && key == "hasMore" {
@@ -632,13 +651,17 @@ impl<S: Sink + Default> Batch<S> {
 
     /// Take one more chunk of a text (SPEC §7).
     pub fn push(&mut self, chunk: &[u8]) {
-        if self.early.is_some() {
+        self.total = self.total.saturating_add(chunk.len() as u64);
+        if self.total > self.max_bytes {
+            // Too large wins over whatever was found before (invalid UTF-8 in an earlier chunk),
+            // as in `whole`: SPEC §3.1, nothing else is read.
+            if !self.early.as_ref().is_some_and(|i| i.code == IssueCode::InputTooLarge) {
+                self.early = Some(too_large(self.max_bytes));
+                self.buf = Vec::new();
+            }
             return;
         }
-        self.total += chunk.len() as u64;
-        if self.total > self.max_bytes {
-            self.early = Some(too_large(self.max_bytes));
-            self.buf = Vec::new();
+        if self.early.is_some() {
             return;
         }
         self.buf.extend_from_slice(chunk);

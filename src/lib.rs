@@ -12,8 +12,9 @@ pub mod options;
 pub mod run;
 pub mod summary;
 pub mod timestamp;
+/// The JavaScript exports (wasm32 only); public so that `tests/wasm.rs` can call them.
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 use serde::{Deserialize, Serialize};
 

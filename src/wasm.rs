@@ -16,8 +16,9 @@ use crate::{Format, Options, UnknownFields};
 extern "C" {
     #[wasm_bindgen(js_name = syncRunError)]
     fn sync_run_error(code: &str, message: &str) -> JsValue;
-    #[wasm_bindgen(catch, js_name = valueToJson)]
-    fn value_to_json(value: &JsValue) -> Result<JsString, JsValue>;
+    /// JSON text, or the SyncRunError to throw.
+    #[wasm_bindgen(js_name = valueToJson)]
+    fn value_to_json(value: &JsValue) -> JsValue;
 }
 
 #[wasm_bindgen]
@@ -82,8 +83,11 @@ fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
     if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
         return Ok(bytes.to_vec());
     }
-    let json = value_to_json(input)?;
-    Ok(encode_string(&json))
+    let json = value_to_json(input);
+    match json.dyn_ref::<JsString>() {
+        Some(s) => Ok(encode_string(s)),
+        None => Err(json),
+    }
 }
 
 fn get(options: &JsValue, key: &str) -> Result<Option<JsValue>, JsValue> {

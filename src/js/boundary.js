@@ -14,10 +14,20 @@ export function syncRunError(code, message) {
   return new SyncRunError(code, message);
 }
 
-// A parsed JS value becomes JSON text for the one reader the core has. JSON.stringify is the
+// A parsed JS value becomes JSON text for the one reader the core has. Misuse is returned as a
+// SyncRunError, not thrown: an exception caught by wasm-bindgen's `catch` import leaks a table
+// slot per call (seen with 0.2.130), and 10,000 bad calls must leave memory as it was. JSON.stringify is the
 // fast path; it loses what JSON cannot say (NaN, ±Infinity) and throws on BigInt, so a quick
 // walk first looks for those, and only then is the careful writer below used.
 export function valueToJson(value) {
+  try {
+    return toJson(value);
+  } catch (e) {
+    return e instanceof SyncRunError ? e : new SyncRunError("unsupported_input", `the input cannot be read as a JSON value: ${e && e.message}`);
+  }
+}
+
+function toJson(value) {
   const t = typeof value;
   if (t === "undefined" || t === "function" || t === "symbol" || t === "bigint") {
     throw new SyncRunError("unsupported_input", `expected JSON text (string or Uint8Array) or a parsed JSON value, got ${t}`);
@@ -25,12 +35,7 @@ export function valueToJson(value) {
   if (value instanceof ArrayBuffer || (ArrayBuffer.isView(value) && !(value instanceof Uint8Array))) {
     throw new SyncRunError("unsupported_input", "binary input must be a Uint8Array (or a Node Buffer) of UTF-8 text");
   }
-  try {
-    return plain(value, 0) ? JSON.stringify(value) : careful(value, new Set());
-  } catch (e) {
-    if (e instanceof SyncRunError) throw e;
-    throw new SyncRunError("unsupported_input", `the input cannot be read as a JSON value: ${e && e.message}`);
-  }
+  return plain(value, 0) ? JSON.stringify(value) : careful(value, new Set());
 }
 
 // True when JSON.stringify says exactly what the value holds.
