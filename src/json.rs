@@ -319,7 +319,12 @@ impl<'a> Reader<'a> {
         let int_start = i;
         let mut acc: u64 = 0;
         match b.get(i) {
-            Some(b'0') => i += 1,
+            Some(b'0') => {
+                i += 1;
+                if matches!(b.get(i), Some(b'0'..=b'9')) {
+                    return syntax(i, "leading zeros are not allowed in a number");
+                }
+            }
             Some(b'1'..=b'9') => {
                 while let Some(&d @ b'0'..=b'9') = b.get(i) {
                     acc = acc.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));

@@ -56,6 +56,9 @@ fn spec1_envelope_with_has_more() {
     assert_eq!(out.has_more, Some(true));
     let out = normalize_runs(br#"{"data": []}"#, &opts());
     assert_eq!((shape(&out), out.has_more), ((0, 0, 0, ex(&[])), None));
+    // hasMore that is not a boolean: null, no issue (SPEC does not say; the code ignores it).
+    let out = normalize_runs(br#"{"data": [], "hasMore": "yes"}"#, &opts());
+    assert_eq!((shape(&out), out.has_more), ((0, 0, 0, ex(&[])), None));
 }
 
 // SPEC §1: an envelope whose `data` is not an array is invalid_type at /data; records 0.
@@ -90,7 +93,7 @@ fn spec1_ndjson_bad_line_spoils_only_its_record() {
     let text = format!("{}\n{{\"id\": \"b\", \"status\": \"success\"\n\n{}\n[1,\n", a.text(), c.text());
     let out = normalize_runs(text.as_bytes(), &opts());
     assert_eq!(shape(&out), (4, 2, 2, ex(&[("invalid_json", "/1"), ("invalid_json", "/3")])));
-    assert_eq!((out.issues[0].line, out.issues[0].column), (Some(2), Some(34)));
+    assert_eq!((out.issues[0].line, out.issues[0].column), (Some(2), Some(32)));
     assert_eq!((out.issues[1].line, out.issues[1].column), (Some(5), Some(4)));
     assert_eq!(ids(&out), ["a", "c"]);
 }
@@ -132,7 +135,7 @@ fn spec1_auto_pretty_printed_json_is_json() {
     assert_eq!(shape(&out), (3, 2, 1, ex(&[("unknown_status", "/1/status")])));
     assert_eq!(out.issues[0].line, None);
     // An array on its first line followed by more lines is NDJSON: each line a record.
-    let text = format!("{}\n{}\n", array(&[a.clone()]), c.text());
+    let text = format!("{}\n{}\n", array(std::slice::from_ref(&a)), c.text());
     let out = normalize_runs(text.as_bytes(), &opts());
     assert_eq!(shape(&out), (2, 1, 1, ex(&[("invalid_type", "/0")])));
     assert_eq!(out.issues[0].line, Some(1));
@@ -166,19 +169,13 @@ fn spec1_forced_formats() {
     let out = normalize_runs(nd.as_bytes(), &fmt(Format::Auto));
     assert_eq!(shape(&out), (3, 2, 1, ex(&[("unknown_status", "/1/status")])));
 
-    // Forced NDJSON of a pretty array: every line a bad record.
+    // Forced NDJSON of an array with one element per line: `[`, `{a},` and `]` are bad records,
+    // the line `{c}` is a run.
     let pretty = format!("[\n{},\n{}\n]", a.text(), c.text());
     let out = normalize_runs(pretty.as_bytes(), &fmt(Format::Ndjson));
-    assert_eq!(
-        shape(&out),
-        (
-            4,
-            0,
-            4,
-            ex(&[("invalid_json", "/0"), ("invalid_json", "/1"), ("invalid_json", "/2"), ("invalid_json", "/3")])
-        )
-    );
-    assert_eq!(out.issues.iter().map(|i| i.line).collect::<Vec<_>>(), [Some(1), Some(2), Some(3), Some(4)]);
+    assert_eq!(shape(&out), (4, 1, 3, ex(&[("invalid_json", "/0"), ("invalid_json", "/1"), ("invalid_json", "/3")])));
+    assert_eq!(out.issues.iter().map(|i| i.line).collect::<Vec<_>>(), [Some(1), Some(2), Some(4)]);
+    assert_eq!(ids(&out), ["c"]);
     let out = normalize_runs(pretty.as_bytes(), &fmt(Format::Json));
     assert_eq!(shape(&out), (2, 2, 0, ex(&[])));
 
@@ -247,7 +244,7 @@ fn spec1_invalid_json_batch() {
     }
     // Column in code points after multi-byte characters; envelope not closed.
     let out = normalize_runs("{\"é😀\": 1, \"data\": [] ]".as_bytes(), &opts());
-    assert_eq!((out.issues[0].line, out.issues[0].column), (Some(1), Some(21)));
+    assert_eq!((out.issues[0].line, out.issues[0].column), (Some(1), Some(22)));
 }
 
 // SPEC §1 / §3.1: maxBytes — input_too_large with records 0, nothing else read.
@@ -298,6 +295,10 @@ fn spec8_normalize_runs_result() {
         r["error"] = json!("boom");
         r
     });
+    // unknownFields "keep" applies to the batch's runs too.
+    let keep = Options { unknown_fields: Some(syncrun::UnknownFields::Keep), ..opts() };
+    let kept = normalize_runs(array(&[R::base().push("syncId", "\"30\"")]).as_bytes(), &keep);
+    assert!(serde_json::to_string(&kept.runs[0]).unwrap().ends_with(r#""error":null,"syncId":"30"}"#));
     let mut keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
     keys.sort();
     assert_eq!(
@@ -335,6 +336,14 @@ fn spec5_max_issues_truncates_issues_not_counts() {
     assert_eq!((cut.records, cut.valid, cut.invalid), (4, 2, 2));
     let none = summarize_runs(text.as_bytes(), &with(0));
     assert_eq!((none.error_count, none.warning_count, none.issues.len(), none.issues_truncated), (4, 2, 0, true));
+    // The default is 1000.
+    let many = format!("[{}]", vec!["1"; 1001].join(","));
+    let s = summarize_runs(many.as_bytes(), &opts());
+    assert_eq!(
+        (s.records, s.invalid, s.error_count, s.issues.len(), s.issues_truncated),
+        (1001, 1001, 1001, 1000, true)
+    );
+    assert_eq!(s.issues[999].path, "/999");
     // Nothing to truncate.
     let clean = summarize_runs(array(&[R::base()]).as_bytes(), &with(0));
     assert_eq!((clean.issues.len(), clean.issues_truncated), (0, false));

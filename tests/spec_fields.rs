@@ -89,6 +89,8 @@ fn spec2_id_string_is_trimmed_of_unicode_white_space() {
     assert_eq!(normalized(&R::base().s("id", " a b "), "id"), json!("a b"));
     // White space inside is kept: NBSP is not a control character.
     assert_eq!(normalized(&R::base().s("id", "a\u{A0}b"), "id"), json!("a\u{A0}b"));
+    // U+FEFF is not Unicode White_Space (JavaScript's trim() would remove it): kept.
+    assert_eq!(normalized(&R::base().s("id", "\u{FEFF}abc"), "id"), json!("\u{FEFF}abc"));
 }
 
 // SPEC §2 id: 1–64 code points (counted after trimming, not in bytes).
