@@ -1,0 +1,153 @@
+// The package as users get it: `import "syncrun"` (ESM) from the npm workspace link (SPEC §8).
+import test from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import * as api from "syncrun";
+import { initSync } from "../../pkg/glue/syncrun.js";
+
+const require = createRequire(import.meta.url);
+const RUN = {
+  id: 42, status: "success", createdAt: "2024-03-01T10:00:00Z", startedAt: "2024-03-01T10:00:01Z",
+  finishedAt: "2024-03-01T10:00:05.500Z", completionRatio: 1, querySize: 10,
+  plannedRows: { addedCount: 10, changedCount: 0, removedCount: 0 },
+  successfulRows: { addedCount: 10, changedCount: 0, removedCount: 0 },
+  failedRows: { addedCount: 0, changedCount: 0, removedCount: 0 }, error: null,
+};
+const memory = () => initSync().memory.buffer.byteLength;
+
+// Plain data all the way down: no undefined, no Map, no class instances (SPEC §8).
+function assertPlain(v, path = "") {
+  assert.notEqual(v, undefined, `undefined at ${path}`);
+  if (v === null || typeof v !== "object") return;
+  const proto = Object.getPrototypeOf(v);
+  assert.ok(proto === Object.prototype || proto === Array.prototype, `not plain at ${path}`);
+  for (const [k, x] of Object.entries(v)) assertPlain(x, `${path}/${k}`);
+}
+
+test("SPEC §8: exactly the six exports, the same through import and require", () => {
+  const names = ["SummaryStream", "normalizeRun", "normalizeRuns", "summarizeRun", "summarizeRuns", "validateRun"];
+  assert.deepEqual(Object.keys(api).sort(), names);
+  const cjs = require("syncrun");
+  for (const n of names) assert.equal(cjs[n], api[n], n);
+});
+
+test("SPEC §1: string, Uint8Array, Buffer and parsed value give the same result", () => {
+  const text = JSON.stringify({ data: [RUN, { ...RUN, id: "43", status: "failed", error: "boom 7" }], hasMore: true });
+  const expected = api.summarizeRuns(text);
+  assert.equal(expected.valid, 2);
+  assert.equal(expected.hasMore, true);
+  assert.deepEqual(api.summarizeRuns(new TextEncoder().encode(text)), expected);
+  assert.deepEqual(api.summarizeRuns(Buffer.from(text)), expected);
+  assert.deepEqual(api.summarizeRuns(JSON.parse(text)), expected);
+  for (const f of ["validateRun", "normalizeRun", "summarizeRun"]) {
+    const one = JSON.stringify(RUN);
+    const a = api[f](one);
+    assert.equal(a.valid, true, f);
+    assert.deepEqual(api[f](new TextEncoder().encode(one)), a, f);
+    assert.deepEqual(api[f](RUN), a, f);
+  }
+});
+
+test("SPEC §8: results are plain objects with null for absent values", () => {
+  const bad = { ...RUN, startedAt: null, finishedAt: undefined, status: "queued" };
+  for (const r of [
+    api.validateRun(bad), api.normalizeRun(bad), api.summarizeRun(bad), api.normalizeRuns([bad, RUN]),
+    api.summarizeRuns("not json"), api.summarizeRuns([]), api.normalizeRun("{"),
+  ]) assertPlain(r);
+  const run = api.normalizeRun(bad).run;
+  assert.equal(run.startedAt, null);
+  assert.equal(run.finishedAt, null);
+  assert.equal(api.summarizeRuns([]).durationMs.p50, null);
+});
+
+test("SPEC §2: normalized runs have the 11 keys in order; numbers up to 2^53 − 1 survive exactly", () => {
+  const big = Number.MAX_SAFE_INTEGER;
+  const out = api.normalizeRuns([{ ...RUN, querySize: big, plannedRows: { addedCount: big, changedCount: 0, removedCount: 0 } }]);
+  assert.deepEqual(Object.keys(out.runs[0]), ["id", "status", "createdAt", "startedAt", "finishedAt", "completionRatio", "querySize", "plannedRows", "successfulRows", "failedRows", "error"]);
+  assert.equal(out.runs[0].querySize, big);
+  assert.equal(out.runs[0].plannedRows.addedCount, big);
+  assert.equal(out.records, out.valid + out.invalid + out.duplicates);
+});
+
+test("SPEC §3.1: NaN, Infinity and BigInt inside parsed values are data, not exceptions", () => {
+  const r = api.validateRun({ ...RUN, completionRatio: NaN, querySize: Infinity, plannedRows: { addedCount: 5n, changedCount: -Infinity, removedCount: 0 } });
+  assert.deepEqual(r.issues.map((i) => `${i.code} ${i.path}`), [
+    "invalid_number /completionRatio", "invalid_number /querySize", "invalid_number /plannedRows/changedCount",
+  ]);
+  assert.equal(api.validateRun({ ...RUN, createdAt: new Date("2024-03-01T10:00:00Z") }).valid, true, "Dates go through toJSON");
+});
+
+test("SPEC §6: misuse throws SyncRunError with a code; the instance stays usable", () => {
+  const misuse = [
+    [() => api.summarizeRuns("[]", { unknownFields: "drop" }), "invalid_option"],
+    [() => api.summarizeRuns("[]", { warningIsFailure: "yes" }), "invalid_option"],
+    [() => api.summarizeRuns("[]", { maxIssues: -1 }), "invalid_option"],
+    [() => api.summarizeRuns("[]", { maxIssues: 1.5 }), "invalid_option"],
+    [() => api.summarizeRuns("[]", { maxBytes: "1" }), "invalid_option"],
+    [() => api.summarizeRuns("[]", { format: "csv" }), "invalid_option"],
+    [() => api.summarizeRuns("[]", 7), "invalid_option"],
+    [() => api.normalizeRuns(() => 1), "unsupported_input"],
+    [() => api.normalizeRuns(Symbol("x")), "unsupported_input"],
+    [() => api.normalizeRuns(undefined), "unsupported_input"],
+    [() => api.normalizeRuns(10n), "unsupported_input"],
+    [() => api.normalizeRuns(new ArrayBuffer(4)), "unsupported_input"],
+    [() => { const a = [RUN]; a.push(a); api.normalizeRuns(a); }, "unsupported_input"],
+    [() => new api.SummaryStream({ format: 1 }), "invalid_option"],
+    [() => new api.SummaryStream().push(42), "unsupported_input"],
+  ];
+  for (const [f, code] of misuse) {
+    assert.throws(f, (e) => e instanceof Error && e.name === "SyncRunError" && e.code === code && e.message.length > 0, String(f));
+  }
+  assert.equal(api.summarizeRuns([RUN]).valid, 1);
+  assert.doesNotThrow(() => api.summarizeRuns("[]", { maxIssues: Infinity, maxBytes: null, unknownFields: undefined }));
+});
+
+test("SPEC §6: 10,000 bad calls leave wasm memory where it was and the next good call works", () => {
+  const bad = [
+    () => api.summarizeRuns("[{]"),
+    () => api.validateRun("{}", { maxIssues: -1 }),
+    () => api.normalizeRuns(undefined),
+    () => api.summarizeRun(new Uint8Array([0xff, 0xfe])),
+    () => api.normalizeRun({ id: NaN }),
+  ];
+  const round = (n) => { for (let i = 0; i < n; i++) { try { bad[i % bad.length](); } catch { /* misuse */ } } };
+  round(500);
+  const before = memory();
+  round(10_000);
+  assert.equal(memory(), before);
+  assert.equal(api.summarizeRun(RUN).valid, true);
+});
+
+test("SPEC §2: unknownFields keep makes __proto__, constructor and prototype plain data", () => {
+  const text = `{"id":1,"status":"success","createdAt":"2024-03-01T10:00:00Z","startedAt":"2024-03-01T10:00:00Z",
+    "finishedAt":"2024-03-01T10:00:01Z","completionRatio":1,"querySize":1,
+    "plannedRows":{"addedCount":1,"changedCount":0,"removedCount":0,"__proto__":{"polluted":1}},
+    "successfulRows":{"addedCount":1,"changedCount":0,"removedCount":0},"failedRows":{"addedCount":0,"changedCount":0,"removedCount":0},
+    "__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"prototype":1}`;
+  const { run } = api.normalizeRun(text, { unknownFields: "keep" });
+  assert.deepEqual(Object.keys(run).slice(11), ["__proto__", "constructor", "prototype"]);
+  assert.equal(Object.getPrototypeOf(run), Object.prototype);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(run, "__proto__").value, { polluted: true });
+  assert.equal({}.polluted, undefined);
+  assert.equal(Object.prototype.polluted, undefined);
+});
+
+test("SPEC §7: SummaryStream equals summarizeRuns; finish twice is misuse; free() releases", () => {
+  const text = [RUN, { ...RUN, id: 2 }, { ...RUN, id: 3, status: "failed" }].map((r) => JSON.stringify(r)).join("\n");
+  const s = new api.SummaryStream();
+  s.push(text.slice(0, 17));
+  s.push(new TextEncoder().encode(text.slice(17)));
+  assert.deepEqual(s.finish(), api.summarizeRuns(text));
+  assert.throws(() => s.finish(), { name: "SyncRunError", code: "stream_finished" });
+  const before = memory();
+  for (let i = 0; i < 2000; i++) { const d = new api.SummaryStream(); d.push(text); d.free(); }
+  assert.equal(memory(), before);
+});
+
+test("pkg/package.json is complete for publishing", () => {
+  const p = JSON.parse(readFileSync(new URL("../../pkg/package.json", import.meta.url)));
+  for (const k of ["name", "version", "description", "license", "repository", "files", "exports", "types", "sideEffects"]) assert.ok(p[k], k);
+  assert.equal(p.name, "syncrun");
+  for (const cond of ["node", "browser", "default"]) assert.ok(p.exports["."][cond].types, cond);
+});
