@@ -1,0 +1,74 @@
+// A strict TypeScript consumer of every export and type of the package (SPEC §8). It only has to
+// compile; `tests/js/types.test.mjs` runs `tsc` on it. The @ts-expect-error lines prove the
+// types are precise (a wrong status, a missing null check) rather than `any`.
+import {
+  validateRun,
+  normalizeRun,
+  summarizeRun,
+  normalizeRuns,
+  summarizeRuns,
+  SummaryStream,
+  type SyncRunInput,
+  type SyncRun,
+  type SyncRunStatus,
+  type RowCounts,
+  type Issue,
+  type IssueCode,
+  type Severity,
+  type RunSummary,
+  type BatchSummary,
+  type Stats,
+  type Options,
+  type ValidateResult,
+  type NormalizeResult,
+  type SummarizeResult,
+  type NormalizeRunsResult,
+} from "syncrun";
+
+const options: Options = { unknownFields: "keep", warningIsFailure: false, maxIssues: 10, maxBytes: 1 << 20, format: "auto" };
+const inputs: SyncRunInput[] = ['{"id": 1}', new Uint8Array([123, 125]), { id: 1 }, [], null];
+
+const v: ValidateResult = validateRun(inputs[0]!, options);
+const n: NormalizeResult = normalizeRun({ id: 1 });
+const s: SummarizeResult = summarizeRun("{}", { warningIsFailure: true });
+const nr: NormalizeRunsResult = normalizeRuns("[]");
+const b: BatchSummary = summarizeRuns(new Uint8Array(), { format: "ndjson" });
+
+const severity: Severity = v.issues[0]?.severity ?? "error";
+const code: IssueCode | undefined = v.issues[0]?.code;
+const firstIssue: Issue | undefined = nr.issues[0];
+const line: number | null = firstIssue ? firstIssue.line : null;
+
+const run: SyncRun | null = n.run;
+if (run !== null) {
+  const status: SyncRunStatus = run.status;
+  const counts: RowCounts = run.plannedRows;
+  const total: number = counts.addedCount + counts.changedCount + counts.removedCount;
+  const started: string | null = run.startedAt;
+  // @ts-expect-error startedAt may be null
+  const startedLength: number = run.startedAt.length;
+  void [status, total, started, startedLength];
+}
+
+const summary: RunSummary | null = s.summary;
+const rate: number | null = summary === null ? null : summary.failureRate;
+const stats: Stats = b.durationMs;
+const p95: number | null = stats.p95;
+const streak: number = b.failureStreak;
+const byStatus: number = b.byStatus.success + b.byStatus.reporting;
+const top = b.topErrors.map((e) => `${e.pattern} ×${e.count} (last: ${e.lastRunId})`);
+const days = b.daily.map((d) => `${d.date}: ${d.succeeded}/${d.runs}`);
+const latest: SyncRunStatus | undefined = b.latest?.status;
+
+// @ts-expect-error "completed" is not a status
+const wrong: SyncRunStatus = "completed";
+// @ts-expect-error unknownFields takes "strip" | "keep" | "error"
+const badOptions: Options = { unknownFields: "drop" };
+
+const stream = new SummaryStream({ maxIssues: 5 });
+stream.push("{}\n");
+stream.push(new Uint8Array([10]));
+const streamed: BatchSummary = stream.finish();
+stream.free();
+
+void [severity, code, line, rate, p95, streak, byStatus, top, days, latest, wrong, badOptions, streamed, inputs];
