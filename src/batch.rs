@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
-use crate::issue::{child, child_index, Issue, IssueCode};
+use crate::issue::{child, Base, Issue, IssueCode};
 use crate::json::{duplicate_key, Fail, KeySet, Reader, Scalar};
 use crate::options::{Format, Options, UnknownFields};
 use crate::run::{read_record, Checked, SyncRun, ValidRun};
@@ -130,7 +130,7 @@ impl Tally {
     }
 
     /// Account for one record at `base`.
-    pub fn record<S: Sink>(&mut self, checked: Checked<'_>, base: &str, line: Option<u64>, sink: &mut S) {
+    pub fn record<S: Sink>(&mut self, checked: Checked<'_>, base: Base<'_>, line: Option<u64>, sink: &mut S) {
         let position = self.records;
         self.records += 1;
         let issues = match checked {
@@ -146,7 +146,7 @@ impl Tally {
                     self.duplicates += 1;
                     warnings.push(Issue::new(
                         IssueCode::DuplicateId,
-                        child(base, "id"),
+                        base.child("id"),
                         format!("id \"{}\" was already seen in an earlier run; this one is left out", run.id),
                     ));
                 }
@@ -242,7 +242,7 @@ fn chars(b: &[u8]) -> u64 {
 }
 
 /// Whether `line` holds exactly one JSON value.
-fn complete_value(line: &[u8]) -> bool {
+fn complete_value(line: &str) -> bool {
     let mut r = Reader::new(line, true);
     r.skip_value(0, &mut String::new(), &mut Vec::new()).is_ok() && r.at_end()
 }
@@ -274,7 +274,8 @@ impl Engine {
     }
 
     /// Line and column (1-based, column in code points) of byte `at` of the window `w`.
-    fn position(&self, w: &[u8], at: usize) -> (u64, u64) {
+    fn position(&self, w: &str, at: usize) -> (u64, u64) {
+        let w = w.as_bytes();
         let before = w.get(..at).unwrap_or(w);
         match memchr::memrchr(b'\n', before) {
             Some(nl) => {
@@ -285,7 +286,7 @@ impl Engine {
         }
     }
 
-    fn fail(&mut self, w: &[u8], at: usize, msg: &str) {
+    fn fail(&mut self, w: &str, at: usize, msg: &str) {
         let (line, col) = self.position(w, at);
         self.fatal = Some(invalid_json(msg, line, col));
         self.mode = Mode::Failed;
@@ -293,11 +294,11 @@ impl Engine {
 
     /// Read what can be read of window `w` (`last`: no text follows it). Returns the number of
     /// bytes consumed; the caller passes the rest again, with more, next time.
-    pub fn feed<S: Sink>(&mut self, w: &[u8], last: bool, tally: &mut Tally, sink: &mut S) -> usize {
+    pub fn feed<S: Sink>(&mut self, w: &str, last: bool, tally: &mut Tally, sink: &mut S) -> usize {
         let consumed = self.step(w, last, tally, sink).min(w.len());
         if !last {
             // Keep line and column of the next window's start.
-            let done = w.get(..consumed).unwrap_or(w);
+            let done = w.as_bytes().get(..consumed).unwrap_or_default();
             match memchr::memrchr(b'\n', done) {
                 Some(nl) => {
                     self.line += memchr::memchr_iter(b'\n', done).count() as u64;
@@ -311,7 +312,7 @@ impl Engine {
         consumed
     }
 
-    fn step<S: Sink>(&mut self, w: &[u8], last: bool, tally: &mut Tally, sink: &mut S) -> usize {
+    fn step<S: Sink>(&mut self, w: &str, last: bool, tally: &mut Tally, sink: &mut S) -> usize {
         let mut pos = 0usize;
         loop {
             match self.mode.clone() {
@@ -343,21 +344,22 @@ impl Engine {
     }
 
     /// NDJSON: one record per non-blank line; a bad line spoils only its own record.
-    fn ndjson<S: Sink>(&mut self, w: &[u8], last: bool, tally: &mut Tally, sink: &mut S) -> usize {
+    fn ndjson<S: Sink>(&mut self, w: &str, last: bool, tally: &mut Tally, sink: &mut S) -> usize {
         let mut pos = 0usize;
         let mut line_no = self.line;
         loop {
+            // Lines end at an ASCII newline, so every slice here is on character boundaries.
             let rest = w.get(pos..).unwrap_or_default();
-            let (line, next) = match memchr::memchr(b'\n', rest) {
+            let (line, next) = match memchr::memchr(b'\n', rest.as_bytes()) {
                 Some(i) => (rest.get(..i).unwrap_or_default(), pos + i + 1),
                 None if !last => return pos,
                 None if rest.is_empty() => return w.len(),
                 None => (rest, w.len()),
             };
-            if !blank(line) {
-                let base = child_index("", tally.records as usize);
+            if !blank(line.as_bytes()) {
+                let base = Base::record("", tally.records);
                 let mut r = Reader::new(line, true);
-                let checked = match read_record(&mut r, &base, self.unknown) {
+                let checked = match read_record(&mut r, base, self.unknown) {
                     Ok(c) if r.at_end() => Ok(c),
                     Ok(_) => Err((r.pos, "unexpected text after the run (one run per line)".into())),
                     Err(Fail::Syntax { at, msg }) => Err((at, msg)),
@@ -366,12 +368,12 @@ impl Engine {
                 let checked = checked.unwrap_or_else(|(at, msg)| {
                     // NDJSON windows always start at a line start (the byte order mark, if any,
                     // was removed before the engine saw the text), so columns start at 1.
-                    let col = chars(line.get(..at).unwrap_or(line)) + 1;
+                    let col = chars(line.as_bytes().get(..at).unwrap_or_default()) + 1;
                     let mut issue = invalid_json(&msg, line_no, col);
-                    issue.path = base.clone();
+                    issue.path = base.path();
                     Checked::Invalid(vec![issue])
                 });
-                tally.record(checked, &base, Some(line_no), sink);
+                tally.record(checked, base, Some(line_no), sink);
             }
             line_no += 1;
             pos = next;
@@ -415,14 +417,9 @@ impl Engine {
                     self.end_array(env);
                     return Ok(Step::To(base + r.pos));
                 }
-                let path = if env {
-                    child_index("/data", tally.records as usize)
-                } else {
-                    child_index("", tally.records as usize)
-                };
-                r.peek()?;
-                let checked = read_record(r, &path, self.unknown)?;
-                tally.record(checked, &path, None, sink);
+                let record = Base::record(if env { "/data" } else { "" }, tally.records);
+                let checked = read_record(r, record, self.unknown)?;
+                tally.record(checked, record, None, sink);
                 self.mode = Mode::Json(Json::AfterElement { env });
                 Ok(Step::To(base + r.pos))
             }
@@ -544,8 +541,8 @@ impl Engine {
         }
         // No `data`: the object is one run, read again from its start.
         r.pos = start;
-        let checked = read_record(r, "", self.unknown)?;
-        tally.record(checked, "", None, sink);
+        let checked = read_record(r, Base::ROOT, self.unknown)?;
+        tally.record(checked, Base::ROOT, None, sink);
         self.mode = Mode::Json(Json::Trailing);
         Ok(Step::To(base + r.pos))
     }
@@ -560,20 +557,20 @@ fn invalid_json(msg: &str, line: u64, col: u64) -> Issue {
 /// SPEC §1 auto-detection: NDJSON when there is more than one non-blank line and the first is a
 /// whole JSON value. `Ok(mode)` once decided; `Err(progress)` when more text is needed.
 fn detect(
-    w: &[u8],
+    w: &str,
     last: bool,
     mut line_start: usize,
     mut search_from: usize,
     mut first: Option<(usize, usize)>,
 ) -> Result<Mode, Mode> {
     loop {
-        let (line_end, has_nl) = match memchr::memchr(b'\n', w.get(search_from..).unwrap_or_default()) {
+        let (line_end, has_nl) = match memchr::memchr(b'\n', w.as_bytes().get(search_from..).unwrap_or_default()) {
             Some(i) => (search_from + i, true),
             None if last => (w.len(), false),
             None => return Err(Mode::Detect { line_start, search_from: w.len(), first }),
         };
         let line = w.get(line_start..line_end).unwrap_or_default();
-        if !blank(line) {
+        if !blank(line.as_bytes()) {
             match first {
                 None => first = Some((line_start, line_end)),
                 Some((a, b)) => {
@@ -640,11 +637,14 @@ impl<S: Sink + Default> Batch<S> {
     pub fn whole(mut self, text: &[u8]) -> (Tally, S) {
         if text.len() as u64 > self.max_bytes {
             self.early = Some(too_large(self.max_bytes));
-        } else if let Err(e) = std::str::from_utf8(text) {
-            self.early = Some(not_utf8(e.valid_up_to() as u64));
         } else {
-            let text = text.strip_prefix(BOM).unwrap_or(text);
-            self.engine.feed(text, true, &mut self.tally, &mut self.sink);
+            match std::str::from_utf8(text) {
+                Err(e) => self.early = Some(not_utf8(e.valid_up_to() as u64)),
+                Ok(text) => {
+                    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+                    self.engine.feed(text, true, &mut self.tally, &mut self.sink);
+                }
+            }
         }
         self.finish_tally()
     }
@@ -693,6 +693,11 @@ impl<S: Sink + Default> Batch<S> {
             self.started = true;
         }
         let window = self.buf.get(..self.checked).unwrap_or_default();
+        // `checked` bytes are known to be UTF-8; saying so again costs one fast pass per chunk.
+        let Ok(window) = std::str::from_utf8(window) else {
+            self.early = Some(not_utf8(self.total));
+            return;
+        };
         let n = self.engine.feed(window, last, &mut self.tally, &mut self.sink);
         self.buf.drain(..n);
         self.checked -= n;

@@ -169,3 +169,51 @@ pub fn child_index(base: &str, index: usize) -> String {
     let _ = write!(p, "/{index}");
     p
 }
+
+/// Where a record sits, as a JSON Pointer that is only written out when an issue needs it (most
+/// records have none, and a path per record would be an allocation per record).
+#[derive(Clone, Copy, Debug)]
+pub struct Base<'p> {
+    /// `""`, or `"/data"` inside an envelope.
+    pub prefix: &'static str,
+    /// The record's index in the batch; none for a single run.
+    pub index: Option<u64>,
+    /// A key below the record (a row-count object).
+    pub key: Option<&'p str>,
+}
+
+impl<'p> Base<'p> {
+    /// The whole input, or a single run.
+    pub const ROOT: Base<'static> = Base { prefix: "", index: None, key: None };
+
+    /// Record `index` of an array or NDJSON (`prefix` `""`) or of an envelope (`"/data"`).
+    pub fn record(prefix: &'static str, index: u64) -> Base<'static> {
+        Base { prefix, index: Some(index), key: None }
+    }
+
+    /// The same place, one key further down.
+    pub fn with_key(self, key: &'p str) -> Base<'p> {
+        Base { key: Some(key), ..self }
+    }
+
+    /// The pointer itself.
+    pub fn path(&self) -> String {
+        use std::fmt::Write;
+        let mut p = String::with_capacity(24);
+        p.push_str(self.prefix);
+        if let Some(i) = self.index {
+            let _ = write!(p, "/{i}");
+        }
+        if let Some(k) = self.key {
+            push_token(&mut p, k);
+        }
+        p
+    }
+
+    /// The pointer to `token` below this place.
+    pub fn child(&self, token: &str) -> String {
+        let mut p = self.path();
+        push_token(&mut p, token);
+        p
+    }
+}

@@ -63,8 +63,10 @@ impl Scalar<'_> {
     }
 }
 
-/// Cursor over a window of input text.
+/// Cursor over a window of input text. The text is `&str` (validated once, up front), so
+/// strings are sliced out of it without being validated again.
 pub struct Reader<'a> {
+    text: &'a str,
     pub buf: &'a [u8],
     pub pos: usize,
     /// True when no bytes follow the window: running out is then a syntax error.
@@ -76,8 +78,8 @@ fn syntax<T>(at: usize, msg: &'static str) -> Result<T, Fail> {
 }
 
 impl<'a> Reader<'a> {
-    pub fn new(buf: &'a [u8], last: bool) -> Reader<'a> {
-        Reader { buf, pos: 0, last }
+    pub fn new(text: &'a str, last: bool) -> Reader<'a> {
+        Reader { text, buf: text.as_bytes(), pos: 0, last }
     }
 
     fn end<T>(&self) -> Result<T, Fail> {
@@ -192,71 +194,64 @@ impl<'a> Reader<'a> {
     }
 
     /// Read a string; the reader is at its opening quote.
+    #[inline]
     pub fn string(&mut self) -> Result<Cow<'a, str>, Fail> {
         let start = self.pos + 1;
-        let rest = self.buf.get(start..).unwrap_or_default();
-        let Some(off) = memchr::memchr2(b'"', b'\\', rest) else {
-            return self.end_in_string(start);
-        };
-        let raw = rest.get(..off).unwrap_or_default();
-        if let Some(i) = raw.iter().position(|&b| b < 0x20) {
-            return syntax(start + i, "control character in a string (escape it)");
-        }
-        if rest.get(off) == Some(&b'"') {
-            self.pos = start + off + 1;
-            return match std::str::from_utf8(raw) {
-                Ok(s) => Ok(Cow::Borrowed(s)),
-                Err(e) => syntax(start + e.valid_up_to(), "invalid UTF-8 in a string"),
-            };
-        }
-        self.string_escaped(start)
-    }
-
-    fn end_in_string<T>(&self, start: usize) -> Result<T, Fail> {
-        if self.last {
-            // Point at a control character if there is one, as a parser reading on would.
-            let rest = self.buf.get(start..).unwrap_or_default();
-            if let Some(i) = rest.iter().position(|&b| b < 0x20) {
-                return syntax(start + i, "control character in a string (escape it)");
+        let mut i = start;
+        // Most strings here are short (keys, ids, timestamps): a plain loop beats a search.
+        while let Some(&b) = self.buf.get(i) {
+            match b {
+                b'"' => {
+                    self.pos = i + 1;
+                    // Both ends are ASCII quotes, so the slice is on character boundaries.
+                    return match self.text.get(start..i) {
+                        Some(s) => Ok(Cow::Borrowed(s)),
+                        None => syntax(start, "invalid UTF-8 in a string"),
+                    };
+                }
+                b'\\' => return self.string_escaped(start),
+                0..=0x1F => return syntax(i, "control character in a string (escape it)"),
+                _ => i += 1,
             }
         }
         self.end()
     }
 
     fn string_escaped(&mut self, start: usize) -> Result<Cow<'a, str>, Fail> {
-        let mut out: Vec<u8> = Vec::new();
+        let mut out = String::new();
         let mut i = start;
+        let mut run = start;
         loop {
             let Some(&b) = self.buf.get(i) else {
                 return self.end();
             };
             match b {
-                b'"' => {
-                    self.pos = i + 1;
-                    return match String::from_utf8(out) {
-                        Ok(s) => Ok(Cow::Owned(s)),
-                        Err(_) => syntax(start, "invalid UTF-8 in a string"),
-                    };
-                }
-                b'\\' => {
+                b'"' | b'\\' => {
+                    // Copy the unescaped stretch before this quote or backslash (ASCII bounds).
+                    out.push_str(self.text.get(run..i).unwrap_or_default());
+                    if b == b'"' {
+                        self.pos = i + 1;
+                        return Ok(Cow::Owned(out));
+                    }
                     let Some(&e) = self.buf.get(i + 1) else {
                         return self.end();
                     };
                     let simple = match e {
-                        b'"' => Some(b'"'),
-                        b'\\' => Some(b'\\'),
-                        b'/' => Some(b'/'),
-                        b'b' => Some(8),
-                        b'f' => Some(12),
-                        b'n' => Some(b'\n'),
-                        b'r' => Some(b'\r'),
-                        b't' => Some(b'\t'),
+                        b'"' => Some('"'),
+                        b'\\' => Some('\\'),
+                        b'/' => Some('/'),
+                        b'b' => Some('\u{8}'),
+                        b'f' => Some('\u{c}'),
+                        b'n' => Some('\n'),
+                        b'r' => Some('\r'),
+                        b't' => Some('\t'),
                         b'u' => None,
                         _ => return syntax(i, "invalid escape in a string"),
                     };
                     if let Some(c) = simple {
                         out.push(c);
                         i += 2;
+                        run = i;
                         continue;
                     }
                     let (hi, next) = self.hex4(i + 2)?;
@@ -275,15 +270,11 @@ impl<'a> Reader<'a> {
                         }
                     }
                     // A lone surrogate cannot be held in UTF-8: it becomes U+FFFD, as TextDecoder does.
-                    let c = char::from_u32(cp).unwrap_or('\u{FFFD}');
-                    let mut tmp = [0u8; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
+                    out.push(char::from_u32(cp).unwrap_or('\u{FFFD}'));
+                    run = i;
                 }
                 0..=0x1F => return syntax(i, "control character in a string (escape it)"),
-                _ => {
-                    out.push(b);
-                    i += 1;
-                }
+                _ => i += 1,
             }
         }
     }
@@ -372,7 +363,7 @@ impl<'a> Reader<'a> {
             let v = acc as f64;
             return Ok(if neg { -v } else { v });
         }
-        let text = b.get(start..i).and_then(|t| std::str::from_utf8(t).ok()).unwrap_or("");
+        let text = self.text.get(start..i).unwrap_or("");
         match text.parse::<f64>() {
             Ok(v) => Ok(v),
             Err(_) => syntax(start, "invalid number"),
@@ -614,7 +605,7 @@ mod tests {
     use super::*;
 
     fn read(text: &str) -> Result<Value, Fail> {
-        let mut r = Reader::new(text.as_bytes(), true);
+        let mut r = Reader::new(text, true);
         let mut dups = Vec::new();
         let v = r.value(0, &mut String::new(), &mut dups)?;
         assert!(r.at_end(), "trailing text in {text}");
@@ -668,7 +659,7 @@ mod tests {
     #[test]
     fn incomplete_window_asks_for_more() {
         for part in ["{\"a\":", "[1, 2", "\"abc", "12", "tr", "{\"a\":\"\\u12", "\"\\ud83d"] {
-            let mut r = Reader::new(part.as_bytes(), false);
+            let mut r = Reader::new(part, false);
             let v = r.value(0, &mut String::new(), &mut Vec::new());
             assert_eq!(v, Err(Fail::Incomplete), "{part:?}");
         }
@@ -676,7 +667,7 @@ mod tests {
 
     #[test]
     fn reports_duplicate_keys_with_paths() {
-        let mut r = Reader::new(br#"{"a": {"b/c": 1, "b/c": 2}, "a": 3}"#, true);
+        let mut r = Reader::new(r#"{"a": {"b/c": 1, "b/c": 2}, "a": 3}"#, true);
         let mut dups = Vec::new();
         let v = r.value(0, &mut String::from("/x"), &mut dups);
         assert!(v.is_ok());
@@ -696,7 +687,7 @@ mod tests {
     fn many_keys_cost_linear_time() {
         let body: Vec<String> = (0..100_000).map(|i| format!("\"k{i}\":{i}")).collect();
         let text = format!("{{{},\"k5\":0}}", body.join(","));
-        let mut r = Reader::new(text.as_bytes(), true);
+        let mut r = Reader::new(&text, true);
         let mut dups = Vec::new();
         assert!(r.skip_value(0, &mut String::new(), &mut dups).is_ok());
         assert_eq!(dups.len(), 1);

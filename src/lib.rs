@@ -24,6 +24,7 @@ pub use options::{Format, Options, UnknownFields};
 pub use run::{RowCounts, SyncRun, SyncRunStatus};
 pub use summary::{BatchSummary, RunSummary, Stats};
 
+use issue::Base;
 use json::{Fail, Reader};
 use run::{read_record, Checked};
 use summary::Figures;
@@ -79,8 +80,6 @@ pub struct NormalizeRunsResult {
     pub issues_truncated: bool,
 }
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
 /// Read one run from text: the whole text must be one JSON object (SPEC §1).
 fn read_single<'a>(input: &'a [u8], options: &Options) -> Checked<'a> {
     let fatal = |issue: Issue| Checked::Invalid(vec![issue]);
@@ -91,23 +90,22 @@ fn read_single<'a>(input: &'a [u8], options: &Options) -> Checked<'a> {
             format!("the input is longer than maxBytes ({} bytes); nothing was read", options.max_bytes()),
         ));
     }
-    if let Err(e) = std::str::from_utf8(input) {
-        return fatal(Issue::new(
-            IssueCode::InvalidUtf8,
-            String::new(),
-            format!("the input is not valid UTF-8 (byte {})", e.valid_up_to()),
-        ));
-    }
-    let text = input.strip_prefix(BOM).unwrap_or(input);
+    let text = match std::str::from_utf8(input) {
+        Ok(text) => text.strip_prefix('\u{FEFF}').unwrap_or(text),
+        Err(e) => {
+            let message = format!("the input is not valid UTF-8 (byte {})", e.valid_up_to());
+            return fatal(Issue::new(IssueCode::InvalidUtf8, String::new(), message));
+        }
+    };
     let mut r = Reader::new(text, true);
-    let outcome = match read_record(&mut r, "", options.unknown_fields()) {
+    let outcome = match read_record(&mut r, Base::ROOT, options.unknown_fields()) {
         Ok(c) if r.at_end() => return c,
         Ok(_) => (r.pos, "unexpected text after the JSON value".into()),
         Err(Fail::Syntax { at, msg }) => (at, msg),
         Err(Fail::Incomplete) => (text.len(), "unexpected end of input".into()),
     };
     let (at, msg) = outcome;
-    let before = text.get(..at).unwrap_or(text);
+    let before = text.as_bytes().get(..at).unwrap_or_default();
     let line = memchr::memchr_iter(b'\n', before).count() as u64 + 1;
     let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
     let col = before.get(line_start..).unwrap_or_default().iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64 + 1;

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::issue::{child, push_token, Issue, IssueCode};
+use crate::issue::{push_token, Base, Issue, IssueCode};
 use crate::json::{serialize_number, Fail, KeySet, Reader, Scalar, Value, MAX_SAFE};
 use crate::options::UnknownFields;
 use crate::timestamp::{parse_timestamp, write_timestamp};
@@ -230,14 +230,14 @@ pub enum Checked<'a> {
 }
 
 /// Read and check one record at the reader's position. `base` is the record's JSON Pointer.
-pub fn read_record<'a>(r: &mut Reader<'a>, base: &str, unknown: UnknownFields) -> Result<Checked<'a>, Fail> {
+pub fn read_record<'a>(r: &mut Reader<'a>, base: Base<'_>, unknown: UnknownFields) -> Result<Checked<'a>, Fail> {
     if r.peek()? != b'{' {
         let mut dups = Vec::new();
-        let mut path = base.to_string();
+        let mut path = base.path();
         let found = r.scalar(&mut path, &mut dups)?;
         let issue = Issue::new(
             IssueCode::InvalidType,
-            base.to_string(),
+            base.path(),
             format!("expected a run object, found {}", found.type_name()),
         );
         return Ok(Checked::Invalid(vec![issue]));
@@ -246,7 +246,7 @@ pub fn read_record<'a>(r: &mut Reader<'a>, base: &str, unknown: UnknownFields) -
     Ok(check(raw, base, unknown))
 }
 
-fn read_raw<'a>(r: &mut Reader<'a>, base: &str, unknown: UnknownFields) -> Result<RawRun<'a>, Fail> {
+fn read_raw<'a>(r: &mut Reader<'a>, base: Base<'_>, unknown: UnknownFields) -> Result<RawRun<'a>, Fail> {
     let mut run = RawRun::default();
     if !r.object_start()? {
         return Ok(run);
@@ -264,14 +264,21 @@ fn read_raw<'a>(r: &mut Reader<'a>, base: &str, unknown: UnknownFields) -> Resul
             let major = SLOT_COUNTS + c as u16;
             let Some(counts) = run.counts.get_mut(c) else { continue };
             if counts.kind.is_some() {
-                run.found.push((slot(major, 0), crate::json::duplicate_key(&child(base, &key))));
-                let mut p = child(base, &key);
+                run.found.push((slot(major, 0), crate::json::duplicate_key(&base.child(&key))));
+                let mut p = base.child(&key);
                 let mut dups = Vec::new();
                 r.skip_value(1, &mut p, &mut dups)?;
                 run.found.extend(dups.into_iter().map(|d| (slot(major, 0), d)));
             } else if r.peek()? == b'{' {
                 counts.kind = Some(Scalar::Object);
-                read_counts(r, &child(base, &key), major, counts, unknown, &mut run.found)?;
+                read_counts(
+                    r,
+                    base.with_key(COUNTS.get(c).copied().unwrap_or_default()),
+                    major,
+                    counts,
+                    unknown,
+                    &mut run.found,
+                )?;
             } else {
                 counts.kind = Some(read_scalar(r, base, &key, slot(major, 0), &mut run.found)?);
             }
@@ -299,14 +306,14 @@ fn read_raw<'a>(r: &mut Reader<'a>, base: &str, unknown: UnknownFields) -> Resul
 /// Read a known scalar field; duplicate keys inside a (wrongly) nested value go to `slot`.
 fn read_scalar<'a>(
     r: &mut Reader<'a>,
-    base: &str,
+    base: Base<'_>,
     key: &str,
     s: u16,
     found: &mut Vec<(u16, Issue)>,
 ) -> Result<Scalar<'a>, Fail> {
     let b = r.peek()?;
     if b == b'{' || b == b'[' {
-        let mut path = child(base, key);
+        let mut path = base.child(key);
         let mut dups = Vec::new();
         let v = r.scalar(&mut path, &mut dups)?;
         found.extend(dups.into_iter().map(|d| (s, d)));
@@ -320,13 +327,13 @@ fn read_scalar<'a>(
 fn set_once<'a>(
     field: &mut Option<Scalar<'a>>,
     v: Scalar<'a>,
-    base: &str,
+    base: Base<'_>,
     key: &str,
     s: u16,
     found: &mut Vec<(u16, Issue)>,
 ) {
     if field.is_some() {
-        found.push((s, crate::json::duplicate_key(&child(base, key))));
+        found.push((s, crate::json::duplicate_key(&base.child(key))));
     } else {
         *field = Some(v);
     }
@@ -335,7 +342,7 @@ fn set_once<'a>(
 #[allow(clippy::too_many_arguments)]
 fn read_unknown<'a>(
     r: &mut Reader<'a>,
-    base: &str,
+    base: Base<'_>,
     key: Cow<'a, str>,
     s: u16,
     seen: &mut KeySet<'a>,
@@ -343,7 +350,7 @@ fn read_unknown<'a>(
     mode: UnknownFields,
     found: &mut Vec<(u16, Issue)>,
 ) -> Result<(), Fail> {
-    let mut path = child(base, &key);
+    let mut path = base.child(&key);
     let mut dups = Vec::new();
     let fresh = seen.insert(key.clone());
     if !fresh {
@@ -363,7 +370,7 @@ fn read_unknown<'a>(
 
 fn read_counts<'a>(
     r: &mut Reader<'a>,
-    base: &str,
+    base: Base<'_>,
     major: u16,
     counts: &mut RawCounts<'a>,
     mode: UnknownFields,
@@ -392,13 +399,13 @@ fn read_counts<'a>(
 
 /// Collects a run's errors with their slots.
 struct Errors<'b> {
-    base: &'b str,
+    base: Base<'b>,
     list: Vec<(u16, Issue)>,
 }
 
 impl Errors<'_> {
     fn add(&mut self, s: u16, code: IssueCode, key_path: &[&str], message: String) {
-        let mut path = self.base.to_string();
+        let mut path = self.base.path();
         for k in key_path {
             push_token(&mut path, k);
         }
@@ -544,7 +551,7 @@ fn quote(s: &str) -> String {
     format!("{:?}{more}", short)
 }
 
-fn check<'a>(raw: RawRun<'a>, base: &str, mode: UnknownFields) -> Checked<'a> {
+fn check<'a>(raw: RawRun<'a>, base: Base<'_>, mode: UnknownFields) -> Checked<'a> {
     let mut e = Errors { base, list: Vec::new() };
     let [f_id, f_status, f_created, f_started, f_finished, f_ratio, f_size] = &raw.fields;
 
@@ -647,7 +654,7 @@ fn check<'a>(raw: RawRun<'a>, base: &str, mode: UnknownFields) -> Checked<'a> {
     ) = (id, status, created, started, finished, ratio, query_size, rows_ok, error)
     else {
         // Unreachable: every None above reported an error. Say so rather than panic.
-        return Checked::Invalid(vec![Issue::new(IssueCode::InvalidType, base.to_string(), "run could not be read")]);
+        return Checked::Invalid(vec![Issue::new(IssueCode::InvalidType, base.path(), "run could not be read")]);
     };
     let keep = mode == UnknownFields::Keep;
     let take = |v: Vec<(Cow<'a, str>, Option<Value>)>| -> Vec<(Cow<'a, str>, Value)> {
@@ -677,13 +684,13 @@ fn check<'a>(raw: RawRun<'a>, base: &str, mode: UnknownFields) -> Checked<'a> {
 
 impl ValidRun<'_> {
     /// The warnings of SPEC §3.2 (but `duplicate_id`), in table order.
-    pub fn warnings(&self, base: &str) -> Vec<Issue> {
+    pub fn warnings(&self, base: Base<'_>) -> Vec<Issue> {
         let mut w = Vec::new();
         if let Some(s) = self.started_at {
             if s < self.created_at {
                 w.push(Issue::new(
                     IssueCode::StartedBeforeCreated,
-                    child(base, "startedAt"),
+                    base.child("startedAt"),
                     "\"startedAt\" is earlier than \"createdAt\"",
                 ));
             }
@@ -692,7 +699,7 @@ impl ValidRun<'_> {
             if f < s {
                 w.push(Issue::new(
                     IssueCode::FinishedBeforeStarted,
-                    child(base, "finishedAt"),
+                    base.child("finishedAt"),
                     "\"finishedAt\" is earlier than \"startedAt\"",
                 ));
             }
@@ -701,7 +708,7 @@ impl ValidRun<'_> {
         for (i, op) in OPS.iter().enumerate() {
             let (p, s, f) = (at(&planned, i), at(&ok, i), at(&failed, i));
             if u128::from(s) + u128::from(f) > u128::from(p) {
-                let mut path = child(base, "successfulRows");
+                let mut path = base.child("successfulRows");
                 push_token(&mut path, op);
                 w.push(Issue::new(
                     IssueCode::RowsExceedPlanned,
@@ -713,21 +720,21 @@ impl ValidRun<'_> {
         if self.status == SyncRunStatus::Success && failed.iter().any(|&n| n > 0) {
             w.push(Issue::new(
                 IssueCode::SuccessWithFailedRows,
-                child(base, "failedRows"),
+                base.child("failedRows"),
                 "status is \"success\" but some rows failed",
             ));
         }
         if self.status == SyncRunStatus::Failed && self.error.is_none() {
             w.push(Issue::new(
                 IssueCode::FailedWithoutError,
-                child(base, "error"),
+                base.child("error"),
                 "status is \"failed\" but there is no error message",
             ));
         }
         if self.status.is_in_progress() && self.finished_at.is_some() {
             w.push(Issue::new(
                 IssueCode::FinishedWhileInProgress,
-                child(base, "finishedAt"),
+                base.child("finishedAt"),
                 format!("status is \"{}\" (in progress) but \"finishedAt\" is set", self.status.as_str()),
             ));
         }
