@@ -32,25 +32,22 @@ impl Sink for Vec<SyncRun> {
     }
 }
 
-/// Hasher for 128-bit id keys (packed bytes or a SipHash).
+/// Hasher for 64-bit id keys: murmur3's finalizer, so that keys differing in a few bits
+/// (consecutive numeric ids, packed short ids) still spread over every bucket.
 #[derive(Default)]
 struct IdHasher(u64);
 
 impl Hasher for IdHasher {
     fn finish(&self) -> u64 {
-        self.0
+        fmix64(self.0)
     }
     fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         }
     }
-    fn write_u128(&mut self, n: u128) {
-        // Packed ids differ in a few bytes only, so every bit must reach the low bits that pick
-        // the bucket: murmur3's 64-bit finalizer over both halves.
-        #[allow(clippy::cast_possible_truncation)]
-        let (lo, hi) = (n as u64, (n >> 64) as u64);
-        self.0 = fmix64(lo ^ fmix64(hi));
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
     }
 }
 
@@ -62,24 +59,26 @@ fn fmix64(mut k: u64) -> u64 {
     k ^ (k >> 33)
 }
 
-/// A 128-bit key per id: ids of up to 15 bytes exactly, longer ones by a 128-bit hash (two
-/// SipHashes), so that a million runs cost 16 bytes each rather than a copy of every id.
-fn id_key(id: &str) -> u128 {
+/// A 64-bit key per id, so that de-duplicating a million runs costs ~10 bytes each, not a copy
+/// of every id (SPEC §7: memory bounded by a few bytes per run).
+/// - Decimal ids without a leading zero, up to 18 digits (what the API returns): their value,
+///   exactly (top bits 00).
+/// - Other ids of up to 7 bytes: the bytes and the length, exactly (top bits 01).
+/// - Longer ids: a 63-bit SipHash (top bit 1). Two different long ids share a key with
+///   probability about n²/2⁶⁴ (4·10⁻⁷ for 2.6 million runs); they would then count as duplicates.
+fn id_key(id: &str) -> u64 {
     let b = id.as_bytes();
-    if b.len() <= 15 {
-        let mut k: u128 = (b.len() as u128) << 120;
-        for (i, &x) in b.iter().enumerate() {
-            k |= u128::from(x) << (8 * i);
-        }
-        k
+    let numeric =
+        !b.is_empty() && b.len() <= 18 && b.iter().all(u8::is_ascii_digit) && (b.len() == 1 || !b.starts_with(b"0"));
+    if numeric {
+        b.iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'))
+    } else if b.len() <= 7 {
+        let packed = b.iter().enumerate().fold(0u64, |k, (i, &x)| k | (u64::from(x) << (8 * i)));
+        (1 << 62) | ((b.len() as u64) << 56) | packed
     } else {
-        let h = |seed: u8| {
-            let mut s = std::collections::hash_map::DefaultHasher::new();
-            seed.hash(&mut s);
-            id.hash(&mut s);
-            s.finish()
-        };
-        (1u128 << 127) | (u128::from(h(1)) << 64) | u128::from(h(2))
+        let mut s = std::collections::hash_map::DefaultHasher::new();
+        id.hash(&mut s);
+        (1 << 63) | (s.finish() >> 1)
     }
 }
 
@@ -95,7 +94,7 @@ pub struct Tally {
     pub warning_count: u64,
     pub issues: Vec<Issue>,
     pub issues_truncated: bool,
-    seen: HashSet<u128, BuildHasherDefault<IdHasher>>,
+    seen: HashSet<u64, BuildHasherDefault<IdHasher>>,
 }
 
 impl Tally {
@@ -595,16 +594,15 @@ pub struct Batch<S: Sink + Default> {
     max_bytes: u64,
     /// Bytes received, for `maxBytes`.
     total: u64,
-    /// Not yet consumed by the engine; `checked` of them are known to be UTF-8.
-    buf: Vec<u8>,
-    checked: usize,
+    /// Text received and validated, not yet consumed by the engine.
+    buf: String,
+    /// At most 3 bytes: a character cut by the end of the last chunk.
+    pending: Vec<u8>,
     /// Whether the start of the text (and its byte order mark) has been dealt with.
     started: bool,
     /// A whole-input issue found before parsing: too large or not UTF-8.
     early: Option<Issue>,
 }
-
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 fn too_large(max: u64) -> Issue {
     Issue::new(
@@ -626,8 +624,8 @@ impl<S: Sink + Default> Batch<S> {
             sink,
             max_bytes: options.max_bytes(),
             total: 0,
-            buf: Vec::new(),
-            checked: 0,
+            buf: String::new(),
+            pending: Vec::new(),
             started: false,
             early: None,
         }
@@ -651,67 +649,95 @@ impl<S: Sink + Default> Batch<S> {
 
     /// Take one more chunk of a text (SPEC §7).
     pub fn push(&mut self, chunk: &[u8]) {
+        let before = self.total;
         self.total = self.total.saturating_add(chunk.len() as u64);
         if self.total > self.max_bytes {
             // Too large wins over whatever was found before (invalid UTF-8 in an earlier chunk),
             // as in `whole`: SPEC §3.1, nothing else is read.
             if !self.early.as_ref().is_some_and(|i| i.code == IssueCode::InputTooLarge) {
                 self.early = Some(too_large(self.max_bytes));
-                self.buf = Vec::new();
+                self.buf = String::new();
+                self.pending = Vec::new();
             }
             return;
         }
         if self.early.is_some() {
             return;
         }
-        self.buf.extend_from_slice(chunk);
-        let unchecked = self.buf.get(self.checked..).unwrap_or_default();
-        match std::str::from_utf8(unchecked) {
-            Ok(_) => self.checked = self.buf.len(),
-            // A character cut by the chunk's end: wait for the rest.
-            Err(e) if e.error_len().is_none() => self.checked += e.valid_up_to(),
-            Err(e) => {
-                let at = self.total - (self.buf.len() - self.checked - e.valid_up_to()) as u64;
+        match self.take_text(chunk, before) {
+            Ok(()) => self.drain(false),
+            Err(at) => {
                 self.early = Some(not_utf8(at));
-                self.buf = Vec::new();
-                return;
+                self.buf = String::new();
+                self.pending = Vec::new();
             }
         }
-        self.drain(false);
+    }
+
+    /// Append the valid UTF-8 of `chunk` to the buffer, keeping a character cut at its end for
+    /// the next chunk. `Err` holds the input offset of the first byte that is not UTF-8.
+    fn take_text(&mut self, chunk: &[u8], chunk_at: u64) -> Result<(), u64> {
+        let mut rest = chunk;
+        if !self.pending.is_empty() {
+            // Finish the cut character with the first bytes of this chunk.
+            let had = self.pending.len();
+            let take = chunk.len().min(3);
+            self.pending.extend_from_slice(chunk.get(..take).unwrap_or_default());
+            let joined = std::mem::take(&mut self.pending);
+            let valid = match std::str::from_utf8(&joined) {
+                Ok(_) => joined.len(),
+                Err(e) if e.valid_up_to() > 0 => e.valid_up_to(),
+                Err(e) if e.error_len().is_none() => {
+                    self.pending = joined; // still cut: the chunk was shorter than the character
+                    return Ok(());
+                }
+                Err(_) => return Err(chunk_at - had as u64),
+            };
+            self.buf.push_str(std::str::from_utf8(joined.get(..valid).unwrap_or_default()).unwrap_or_default());
+            rest = chunk.get(valid - had..).unwrap_or_default();
+        }
+        let rest_at = chunk_at + (chunk.len() - rest.len()) as u64;
+        match std::str::from_utf8(rest) {
+            Ok(text) => self.buf.push_str(text),
+            Err(e) => {
+                let (good, tail) = rest.split_at(e.valid_up_to());
+                self.buf.push_str(std::str::from_utf8(good).unwrap_or_default());
+                if e.error_len().is_some() {
+                    return Err(rest_at + good.len() as u64);
+                }
+                self.pending.extend_from_slice(tail);
+            }
+        }
+        Ok(())
     }
 
     fn drain(&mut self, last: bool) {
         if !self.started {
-            let head = self.buf.get(..self.checked).unwrap_or_default();
-            if head.len() < BOM.len() && BOM.starts_with(head) && !last {
-                return;
+            if self.buf.is_empty() && !last {
+                return; // the byte order mark may still be on its way
             }
-            if head.starts_with(BOM) {
-                self.buf.drain(..BOM.len());
-                self.checked -= BOM.len();
+            if self.buf.starts_with('\u{FEFF}') {
+                self.buf.drain(..'\u{FEFF}'.len_utf8());
             }
             self.started = true;
         }
-        let window = self.buf.get(..self.checked).unwrap_or_default();
-        // `checked` bytes are known to be UTF-8; saying so again costs one fast pass per chunk.
-        let Ok(window) = std::str::from_utf8(window) else {
-            self.early = Some(not_utf8(self.total));
-            return;
-        };
-        let n = self.engine.feed(window, last, &mut self.tally, &mut self.sink);
-        self.buf.drain(..n);
-        self.checked -= n;
+        let n = self.engine.feed(&self.buf, last, &mut self.tally, &mut self.sink);
+        // The engine stops between tokens or lines, so `n` is on a character boundary.
+        if self.buf.is_char_boundary(n) {
+            self.buf.drain(..n);
+        } else {
+            self.buf.clear();
+        }
     }
 
     /// No more chunks: read what is left and give the result.
     pub fn finish(mut self) -> (Tally, S) {
         if self.early.is_none() {
-            if self.checked < self.buf.len() {
-                // The text ended inside a UTF-8 sequence.
-                let at = self.total - (self.buf.len() - self.checked) as u64;
-                self.early = Some(not_utf8(at));
-            } else {
+            if self.pending.is_empty() {
                 self.drain(true);
+            } else {
+                // The text ended inside a UTF-8 sequence.
+                self.early = Some(not_utf8(self.total - self.pending.len() as u64));
             }
         }
         self.finish_tally()

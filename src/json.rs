@@ -82,6 +82,11 @@ impl<'a> Reader<'a> {
         Reader { text, buf: text.as_bytes(), pos: 0, last }
     }
 
+    /// The text the reader is over.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
     fn end<T>(&self) -> Result<T, Fail> {
         if self.last {
             syntax(self.buf.len(), "unexpected end of input")
@@ -197,24 +202,20 @@ impl<'a> Reader<'a> {
     #[inline]
     pub fn string(&mut self) -> Result<Cow<'a, str>, Fail> {
         let start = self.pos + 1;
-        let mut i = start;
-        // Most strings here are short (keys, ids, timestamps): a plain loop beats a search.
-        while let Some(&b) = self.buf.get(i) {
-            match b {
-                b'"' => {
-                    self.pos = i + 1;
-                    // Both ends are ASCII quotes, so the slice is on character boundaries.
-                    return match self.text.get(start..i) {
-                        Some(s) => Ok(Cow::Borrowed(s)),
-                        None => syntax(start, "invalid UTF-8 in a string"),
-                    };
+        let i = string_stop(self.buf, start);
+        match self.buf.get(i) {
+            Some(b'"') => {
+                self.pos = i + 1;
+                // Both ends are ASCII quotes, so the slice is on character boundaries.
+                match self.text.get(start..i) {
+                    Some(s) => Ok(Cow::Borrowed(s)),
+                    None => syntax(start, "invalid UTF-8 in a string"),
                 }
-                b'\\' => return self.string_escaped(start),
-                0..=0x1F => return syntax(i, "control character in a string (escape it)"),
-                _ => i += 1,
             }
+            Some(b'\\') => self.string_escaped(start),
+            Some(_) => syntax(i, "control character in a string (escape it)"),
+            None => self.end(),
         }
-        self.end()
     }
 
     fn string_escaped(&mut self, start: usize) -> Result<Cow<'a, str>, Fail> {
@@ -390,6 +391,19 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Read a scalar starting with `b` (already peeked, not a container).
+    #[inline]
+    pub fn plain_scalar(&mut self, b: u8) -> Result<Scalar<'a>, Fail> {
+        match b {
+            b'"' => Ok(Scalar::String(self.string()?)),
+            b'-' | b'0'..=b'9' => Ok(Scalar::Number(self.number()?)),
+            b'n' => self.literal(b"null").map(|()| Scalar::Null),
+            b't' => self.literal(b"true").map(|()| Scalar::Bool(true)),
+            b'f' => self.literal(b"false").map(|()| Scalar::Bool(false)),
+            other => self.unexpected(other),
+        }
+    }
+
     /// Read a value for a known field: scalars fully, containers skipped (duplicate keys inside
     /// them still reported, under `path`).
     pub fn scalar(&mut self, path: &mut String, dups: &mut Vec<Issue>) -> Result<Scalar<'a>, Fail> {
@@ -515,6 +529,35 @@ impl<'a> Reader<'a> {
             other => self.unexpected(other),
         }
     }
+}
+
+/// Index of the first byte at or after `i` that ends a plain stretch of string: a quote, a
+/// backslash or a control character (or `buf.len()`). Eight bytes at a time: the lowest flagged
+/// byte of each word is exact, which is the only one used.
+#[inline]
+pub(crate) fn string_stop(buf: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(word) = buf.get(i..i + 8) {
+        let x = u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or([0; 8]));
+        let quote = x ^ (ONES * u64::from(b'"'));
+        let slash = x ^ (ONES * u64::from(b'\\'));
+        let found = ((quote.wrapping_sub(ONES) & !quote)
+            | (slash.wrapping_sub(ONES) & !slash)
+            | (x.wrapping_sub(ONES * 0x20) & !x))
+            & HIGH;
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = buf.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    i
 }
 
 fn push_index(path: &mut String, index: usize) {

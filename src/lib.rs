@@ -6,6 +6,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 pub mod batch;
+mod fast;
 pub mod issue;
 pub mod json;
 pub mod options;

@@ -192,9 +192,6 @@ struct RawRun<'a> {
     found: Vec<(u16, Issue)>,
 }
 
-/// Top-level keys of SPEC §2 with a scalar value, in table order.
-const SCALARS: [&str; 7] = ["id", "status", "createdAt", "startedAt", "finishedAt", "completionRatio", "querySize"];
-
 const SLOT_COUNTS: u16 = 7;
 const SLOT_ERROR: u16 = 10;
 const SLOT_UNKNOWN: u16 = 11;
@@ -203,7 +200,7 @@ fn slot(major: u16, minor: u16) -> u16 {
 }
 
 /// A run that passed every error rule, with values still borrowed from the input.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidRun<'a> {
     pub id: Cow<'a, str>,
     pub status: SyncRunStatus,
@@ -215,8 +212,8 @@ pub struct ValidRun<'a> {
     /// `[planned, successful, failed][added, changed, removed]`.
     pub rows: [[u64; 3]; 3],
     pub error: Option<Cow<'a, str>>,
-    extra: Vec<(Cow<'a, str>, Value)>,
-    counts_extra: [Vec<(Cow<'a, str>, Value)>; 3],
+    pub(crate) extra: Vec<(Cow<'a, str>, Value)>,
+    pub(crate) counts_extra: [Vec<(Cow<'a, str>, Value)>; 3],
 }
 
 /// What reading one record gave.
@@ -242,6 +239,25 @@ pub fn read_record<'a>(r: &mut Reader<'a>, base: Base<'_>, unknown: UnknownField
         );
         return Ok(Checked::Invalid(vec![issue]));
     }
+    let start = r.pos;
+    if let Some(run) = crate::fast::run(r, unknown) {
+        #[cfg(debug_assertions)]
+        {
+            // The fast lane must agree with the general reader on every run it accepts.
+            let end = r.pos;
+            r.pos = start;
+            let general = read_raw(r, base, unknown).map(|raw| check(raw, base, unknown));
+            debug_assert!(
+                matches!(&general, Ok(Checked::Valid(g, _)) if *g == run) && r.pos == end,
+                "fast lane and general reader disagree on {:?}",
+                r.text().get(start..end)
+            );
+            r.pos = end;
+        }
+        let warnings = run.warnings(base);
+        return Ok(Checked::Valid(run, warnings));
+    }
+    r.pos = start;
     let raw = read_raw(r, base, unknown)?;
     Ok(check(raw, base, unknown))
 }
@@ -254,13 +270,13 @@ fn read_raw<'a>(r: &mut Reader<'a>, base: Base<'_>, unknown: UnknownFields) -> R
     let mut seen_unknown = KeySet::default();
     loop {
         let key = r.key()?;
-        if let Some(i) = SCALARS.iter().position(|k| *k == key) {
+        if let Some(i) = scalar_index(&key) {
             let s = slot(i as u16, 0);
             let v = read_scalar(r, base, &key, s, &mut run.found)?;
             if let Some(field) = run.fields.get_mut(i) {
                 set_once(field, v, base, &key, s, &mut run.found);
             }
-        } else if let Some(c) = COUNTS.iter().position(|k| *k == key) {
+        } else if let Some(c) = counts_index(&key) {
             let major = SLOT_COUNTS + c as u16;
             let Some(counts) = run.counts.get_mut(c) else { continue };
             if counts.kind.is_some() {
@@ -319,7 +335,44 @@ fn read_scalar<'a>(
         found.extend(dups.into_iter().map(|d| (s, d)));
         Ok(v)
     } else {
-        r.scalar(&mut String::new(), &mut Vec::new())
+        r.plain_scalar(b)
+    }
+}
+
+/// Position of a top-level scalar key in SPEC §2 table order (one `match`: length, then bytes).
+#[inline]
+fn scalar_index(key: &str) -> Option<usize> {
+    match key {
+        "id" => Some(0),
+        "status" => Some(1),
+        "createdAt" => Some(2),
+        "startedAt" => Some(3),
+        "finishedAt" => Some(4),
+        "completionRatio" => Some(5),
+        "querySize" => Some(6),
+        _ => None,
+    }
+}
+
+/// Position of a row-count key in [`COUNTS`].
+#[inline]
+fn counts_index(key: &str) -> Option<usize> {
+    match key {
+        "plannedRows" => Some(0),
+        "successfulRows" => Some(1),
+        "failedRows" => Some(2),
+        _ => None,
+    }
+}
+
+/// Position of an operation key in [`OPS`].
+#[inline]
+fn op_index(key: &str) -> Option<usize> {
+    match key {
+        "addedCount" => Some(0),
+        "changedCount" => Some(1),
+        "removedCount" => Some(2),
+        _ => None,
     }
 }
 
@@ -382,7 +435,7 @@ fn read_counts<'a>(
     let mut seen_unknown = KeySet::default();
     loop {
         let key = r.key()?;
-        if let Some(i) = OPS.iter().position(|k| *k == key) {
+        if let Some(i) = op_index(&key) {
             let s = slot(major, 1 + i as u16);
             let v = read_scalar(r, base, &key, s, found)?;
             if let Some(op) = counts.ops.get_mut(i) {

@@ -302,6 +302,43 @@ pub fn summarize_run(run: &ValidRun<'_>, warning_is_failure: bool, issues: Vec<I
 /// Order of recency: `createdAt`, ties broken by later position in the input.
 type Key = (i64, u64);
 
+/// Millisecond values kept for percentiles: 4 bytes each while they fit (durations under 49
+/// days), in fixed blocks, so that a long stream never holds a doubled vector during a resize.
+#[derive(Default)]
+struct Values {
+    blocks: Vec<Vec<u32>>,
+    big: Vec<i64>,
+}
+
+const BLOCK: usize = 1 << 14;
+
+impl Values {
+    fn push(&mut self, v: i64) {
+        let Ok(small) = u32::try_from(v) else {
+            self.big.push(v);
+            return;
+        };
+        match self.blocks.last_mut() {
+            Some(block) if block.len() < BLOCK => block.push(small),
+            _ => {
+                let mut block = Vec::with_capacity(BLOCK);
+                block.push(small);
+                self.blocks.push(block);
+            }
+        }
+    }
+
+    fn into_vec(self) -> Vec<i64> {
+        let n = self.blocks.iter().map(Vec::len).sum::<usize>() + self.big.len();
+        let mut all = Vec::with_capacity(n);
+        for block in self.blocks {
+            all.extend(block.into_iter().map(i64::from));
+        }
+        all.extend(self.big);
+        all
+    }
+}
+
 #[derive(Default)]
 struct Group {
     count: u64,
@@ -339,15 +376,18 @@ pub struct Figures {
     rows: Rows,
     attempted: u64,
     skipped: u64,
-    durations: Vec<i64>,
-    queued: Vec<i64>,
+    durations: Values,
+    queued: Values,
     first_created: Option<i64>,
     last_created: Option<i64>,
     latest: Option<(Key, String, SyncRunStatus)>,
     last_success: Option<(Key, String, Option<i64>)>,
     last_failure: Option<(Key, FailureSeen)>,
-    /// Recency keys of terminal runs that did not succeed, for the streak.
+    /// Recency keys of terminal runs that did not succeed and are more recent than the latest
+    /// success seen when they were added (older ones can never count in the streak).
     failures: Vec<Key>,
+    /// Length of `failures` after its last pruning.
+    failures_pruned: usize,
     errors: HashMap<String, Group>,
     daily: BTreeMap<i64, Day>,
 }
@@ -404,7 +444,16 @@ impl Figures {
         }
         if failed {
             self.failed += 1;
-            self.failures.push(key);
+            let after_success = self.last_success.as_ref().is_none_or(|(k, ..)| key > *k);
+            if after_success {
+                self.failures.push(key);
+                if self.failures.len() > 2 * self.failures_pruned + 1024 {
+                    // Drop failures that a later success has made irrelevant (amortized O(1)).
+                    let success = self.last_success.as_ref().map(|(k, ..)| *k);
+                    self.failures.retain(|k| success.is_none_or(|s| *k > s));
+                    self.failures_pruned = self.failures.len();
+                }
+            }
         }
         let [p, s, f] = run.rows;
         self.rows.planned.add(p);
@@ -431,8 +480,17 @@ impl Figures {
             None => self.latest = Some((key, run.id.to_string(), status)),
             Some(_) => {}
         }
-        if succeeded && newer(&self.last_success.as_ref().map(|(k, _, _)| (*k, ())), key) {
-            self.last_success = Some((key, run.id.to_string(), run.finished_at));
+        if succeeded {
+            // Input is often oldest first: reuse the id's buffer rather than allocate per run.
+            match &mut self.last_success {
+                Some((k, id, finished)) if key >= *k => {
+                    *k = key;
+                    set_string(id, &run.id);
+                    *finished = run.finished_at;
+                }
+                None => self.last_success = Some((key, run.id.to_string(), run.finished_at)),
+                Some(_) => {}
+            }
         }
         if failed && newer(&self.last_failure.as_ref().map(|(k, _)| (*k, ())), key) {
             let seen = FailureSeen {
@@ -472,8 +530,8 @@ impl Figures {
         out.attempted_rows = self.attempted;
         out.skipped_rows = self.skipped;
         out.failure_rate = ratio(self.rows.failed.total, self.attempted);
-        out.duration_ms = Stats::of(self.durations);
-        out.queued_ms = Stats::of(self.queued);
+        out.duration_ms = Stats::of(self.durations.into_vec());
+        out.queued_ms = Stats::of(self.queued.into_vec());
         out.first_created_at = self.first_created.map(ts);
         out.last_created_at = self.last_created.map(ts);
         out.latest = self.latest.map(|((c, _), id, status)| Latest { id, status, created_at: ts(c) });
