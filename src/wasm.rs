@@ -10,12 +10,18 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::{Format, Options, UnknownFields};
+use crate::batch::{Batch, Sink};
+use crate::run::{Extra, ValidRun};
+use crate::timestamp::write_timestamp;
+use crate::{Format, NormalizeRunsResult, Options, UnknownFields};
 
 #[wasm_bindgen(module = "/src/js/boundary.js")]
 extern "C" {
     #[wasm_bindgen(js_name = syncRunError)]
     fn sync_run_error(code: &str, message: &str) -> JsValue;
+    /// normalizeRuns' runs from the columns of [`Columns`].
+    #[wasm_bindgen(js_name = buildRuns)]
+    fn build_runs(table: &str, nums: &js_sys::Float64Array, count: u32) -> JsValue;
     /// JSON text, or the SyncRunError to throw.
     #[wasm_bindgen(js_name = valueToJson)]
     fn value_to_json(value: &JsValue) -> JsValue;
@@ -193,7 +199,95 @@ pub fn normalize_runs(
     #[wasm_bindgen(unchecked_param_type = "SyncRunInput")] input: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    call(&input, &options.unwrap_or(JsValue::UNDEFINED), crate::normalize_runs)
+    let options = decode_options(&options.unwrap_or(JsValue::UNDEFINED))?;
+    let bytes = input_bytes(&input)?;
+    let (tally, columns) = Batch::new(&options, Columns::default()).whole(&bytes);
+    // Everything but the runs goes the usual way; `runs` comes first, as an empty placeholder.
+    let head = NormalizeRunsResult {
+        runs: Vec::new(),
+        records: tally.records,
+        valid: tally.valid,
+        invalid: tally.invalid,
+        duplicates: tally.duplicates,
+        has_more: tally.has_more,
+        error_count: tally.error_count,
+        warning_count: tally.warning_count,
+        issues: tally.issues,
+        issues_truncated: tally.issues_truncated,
+    };
+    let result = encode(&head)?;
+    let nums = js_sys::Float64Array::from(columns.nums.as_slice());
+    let runs = build_runs(&columns.table, &nums, columns.count);
+    Reflect::set(&result, &JsValue::from_str("runs"), &runs)?;
+    Ok(result)
+}
+
+/// Normalized runs as columns for `buildRuns` (src/js/boundary.js): the strings of all runs in
+/// one table (offsets in UTF-16 units, as JavaScript slices count), and 21 numbers per run.
+#[derive(Default)]
+struct Columns {
+    table: String,
+    /// Length of `table` in UTF-16 units.
+    units: usize,
+    nums: Vec<f64>,
+    count: u32,
+}
+
+impl Columns {
+    /// Append `s` to the table; its start and end offsets.
+    fn text(&mut self, s: &str) -> (f64, f64) {
+        let start = self.units;
+        self.table.push_str(s);
+        self.units += if s.is_ascii() { s.len() } else { s.encode_utf16().count() };
+        (start as f64, self.units as f64)
+    }
+
+    /// A canonical timestamp (always 24 ASCII characters); its start offset.
+    fn timestamp(&mut self, ms: i64) -> f64 {
+        let start = self.units;
+        write_timestamp(ms, &mut self.table);
+        self.units += 24;
+        start as f64
+    }
+}
+
+impl Sink for Columns {
+    #[allow(clippy::cast_precision_loss)]
+    fn run(&mut self, run: &ValidRun<'_>, _position: u64) {
+        let (id_start, id_end) = self.text(&run.id);
+        let created = self.timestamp(run.created_at);
+        let started = run.started_at.map_or(-1.0, |ms| self.timestamp(ms));
+        let finished = run.finished_at.map_or(-1.0, |ms| self.timestamp(ms));
+        let (error_start, error_end) = run.error.as_deref().map_or((-1.0, -1.0), |e| self.text(e));
+        let kept = !run.extra.is_empty() || run.counts_extra.iter().any(|c| !c.is_empty());
+        let (extra_start, extra_end) = if kept {
+            let owned = |v: &[(std::borrow::Cow<'_, str>, crate::json::Value)]| {
+                Extra(v.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+            };
+            let [p, s, f] = &run.counts_extra;
+            let all = [owned(&run.extra), owned(p), owned(s), owned(f)];
+            let json = serde_json::to_string(&all).unwrap_or_else(|_| "[{},{},{},{}]".into());
+            self.text(&json)
+        } else {
+            (-1.0, -1.0)
+        };
+        let [p, s, f] = run.rows;
+        self.nums.extend_from_slice(&[
+            id_start,
+            id_end,
+            run.status.index() as f64,
+            created,
+            started,
+            finished,
+            run.completion_ratio,
+            run.query_size as f64,
+        ]);
+        for counts in [p, s, f] {
+            self.nums.extend(counts.iter().map(|&n| n as f64));
+        }
+        self.nums.extend_from_slice(&[error_start, error_end, extra_start, extra_end]);
+        self.count += 1;
+    }
 }
 
 /// Check a batch and give its figures (SPEC §5).

@@ -151,3 +151,30 @@ test("pkg/package.json is complete for publishing", () => {
   assert.equal(p.name, "syncrun");
   for (const cond of ["node", "browser", "default"]) assert.ok(p.exports["."][cond].types, cond);
 });
+
+test("SPEC §2, §8: normalizeRuns builds the same runs as normalizeRun, non-ASCII and kept keys included", () => {
+  const runs = [
+    { ...RUN, id: "é-😀-1", error: "  Échec: quota dépassé 😀 ", status: "failed" },
+    { ...RUN, id: 7, startedAt: null, finishedAt: null, status: "QUEUED", completionRatio: 0 },
+    { ...RUN, id: "x".repeat(64), error: "" },
+  ];
+  const text = runs.map((r) => JSON.stringify(r)).join("\n");
+  for (const unknownFields of ["strip", "keep"]) {
+    const batch = api.normalizeRuns(text, { unknownFields });
+    assert.equal(batch.runs.length, 3);
+    runs.forEach((r, i) => assert.deepEqual(batch.runs[i], api.normalizeRun(r, { unknownFields }).run, `run ${i}`));
+  }
+  assert.equal(api.normalizeRuns(text).runs[0].error, "Échec: quota dépassé 😀");
+  const kept = `{"id":1,"status":"success","createdAt":"2024-03-01T10:00:00Z","startedAt":"2024-03-01T10:00:00Z",
+    "finishedAt":"2024-03-01T10:00:01Z","completionRatio":1,"querySize":1,"syncId":"ü",
+    "plannedRows":{"addedCount":1,"changedCount":0,"removedCount":0,"__proto__":{"polluted":1}},
+    "successfulRows":{"addedCount":1,"changedCount":0,"removedCount":0},"failedRows":{"addedCount":0,"changedCount":0,"removedCount":0},
+    "__proto__":{"polluted":true}}`;
+  const [run] = api.normalizeRuns(`[${kept}]`, { unknownFields: "keep" }).runs;
+  assert.deepEqual(Object.keys(run).slice(11), ["syncId", "__proto__"]);
+  assert.equal(Object.getPrototypeOf(run), Object.prototype);
+  assert.equal(Object.getPrototypeOf(run.plannedRows), Object.prototype);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(run.plannedRows, "__proto__").value, { polluted: 1 });
+  assert.equal({}.polluted, undefined);
+  assertPlain(run);
+});
