@@ -129,7 +129,7 @@ impl Tally {
     }
 
     /// Account for one record at `base`.
-    pub fn record<S: Sink>(&mut self, checked: Checked<'_>, base: Base<'_>, line: Option<u64>, sink: &mut S) {
+    pub fn record(&mut self, checked: Checked<'_>, base: Base<'_>, line: Option<u64>, sink: &mut dyn Sink) {
         let position = self.records;
         self.records += 1;
         let issues = match checked {
@@ -293,7 +293,9 @@ impl Engine {
 
     /// Read what can be read of window `w` (`last`: no text follows it). Returns the number of
     /// bytes consumed; the caller passes the rest again, with more, next time.
-    pub fn feed<S: Sink>(&mut self, w: &str, last: bool, tally: &mut Tally, sink: &mut S) -> usize {
+    /// The sink is `dyn`: one copy of the engine serves every kind of result (a call per run
+    /// costs nothing next to reading it, and the .wasm is smaller).
+    pub fn feed(&mut self, w: &str, last: bool, tally: &mut Tally, sink: &mut dyn Sink) -> usize {
         let consumed = self.step(w, last, tally, sink).min(w.len());
         if !last {
             // Keep line and column of the next window's start.
@@ -311,7 +313,7 @@ impl Engine {
         consumed
     }
 
-    fn step<S: Sink>(&mut self, w: &str, last: bool, tally: &mut Tally, sink: &mut S) -> usize {
+    fn step(&mut self, w: &str, last: bool, tally: &mut Tally, sink: &mut dyn Sink) -> usize {
         let mut pos = 0usize;
         loop {
             match self.mode.clone() {
@@ -343,7 +345,7 @@ impl Engine {
     }
 
     /// NDJSON: one record per non-blank line; a bad line spoils only its own record.
-    fn ndjson<S: Sink>(&mut self, w: &str, last: bool, tally: &mut Tally, sink: &mut S) -> usize {
+    fn ndjson(&mut self, w: &str, last: bool, tally: &mut Tally, sink: &mut dyn Sink) -> usize {
         let mut pos = 0usize;
         let mut line_no = self.line;
         loop {
@@ -383,13 +385,13 @@ impl Engine {
     }
 
     /// One step of reading a JSON batch; the reader is on `w[base..]`.
-    fn json<S: Sink>(
+    fn json(
         &mut self,
         r: &mut Reader<'_>,
         base: usize,
         state: Json,
         tally: &mut Tally,
-        sink: &mut S,
+        sink: &mut dyn Sink,
     ) -> Result<Step, Fail> {
         match state {
             Json::Top => match r.peek()? {
@@ -474,12 +476,12 @@ impl Engine {
 
     /// A top-level object is an envelope when it has a `data` key, else a single run. Its
     /// members before `data` are read without consuming, so a run can be read again whole.
-    fn object_top<S: Sink>(
+    fn object_top(
         &mut self,
         r: &mut Reader<'_>,
         base: usize,
         tally: &mut Tally,
-        sink: &mut S,
+        sink: &mut dyn Sink,
     ) -> Result<Step, Fail> {
         let start = r.pos;
         let mut found = Vec::new();

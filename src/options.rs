@@ -16,6 +16,18 @@ pub enum UnknownFields {
     Error,
 }
 
+impl UnknownFields {
+    /// The option's value by its JSON name.
+    pub fn from_name(name: &str) -> Option<UnknownFields> {
+        match name {
+            "strip" => Some(UnknownFields::Strip),
+            "keep" => Some(UnknownFields::Keep),
+            "error" => Some(UnknownFields::Error),
+            _ => None,
+        }
+    }
+}
+
 /// How batch text is read (SPEC §1).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -28,6 +40,18 @@ pub enum Format {
     Json,
     /// One run per non-blank line.
     Ndjson,
+}
+
+impl Format {
+    /// The option's value by its JSON name.
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name {
+            "auto" => Some(Format::Auto),
+            "json" => Some(Format::Json),
+            "ndjson" => Some(Format::Ndjson),
+            _ => None,
+        }
+    }
 }
 
 /// Default `maxIssues`.

@@ -504,8 +504,13 @@ fn describe(n: f64) -> String {
         } else {
             "-Infinity".into()
         }
+    } else if n.fract() == 0.0 && n.abs() < 1e21 {
+        // Whole numbers as JavaScript writes them; this also keeps core's float formatting
+        // (several KiB of wasm) out of the build.
+        #[allow(clippy::cast_possible_truncation)]
+        (n as i128).to_string()
     } else {
-        n.to_string()
+        serde_json::to_string(&n).unwrap_or_default()
     }
 }
 

@@ -120,14 +120,15 @@ fn count_option(options: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
     }
 }
 
-fn enum_option<T: serde::de::DeserializeOwned>(
+fn enum_option<T>(
     options: &JsValue,
     key: &str,
     expected: &str,
+    parse: fn(&str) -> Option<T>,
 ) -> Result<Option<T>, JsValue> {
     match get(options, key)? {
         None => Ok(None),
-        Some(v) => serde_wasm_bindgen::from_value(v.clone()).map(Some).map_err(|_| option_error(key, expected, &v)),
+        Some(v) => v.as_string().and_then(|name| parse(&name)).map(Some).ok_or_else(|| option_error(key, expected, &v)),
     }
 }
 
@@ -145,11 +146,16 @@ fn decode_options(options: &JsValue) -> Result<Options, JsValue> {
     };
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     Ok(Options {
-        unknown_fields: enum_option::<UnknownFields>(options, "unknownFields", "\"strip\", \"keep\" or \"error\"")?,
+        unknown_fields: enum_option(
+            options,
+            "unknownFields",
+            "\"strip\", \"keep\" or \"error\"",
+            UnknownFields::from_name,
+        )?,
         warning_is_failure,
         max_issues: count_option(options, "maxIssues")?.map(|n| if n.is_infinite() { usize::MAX } else { n as usize }),
         max_bytes: count_option(options, "maxBytes")?.map(|n| if n.is_infinite() { u64::MAX } else { n as u64 }),
-        format: enum_option::<Format>(options, "format", "\"auto\", \"json\" or \"ndjson\"")?,
+        format: enum_option(options, "format", "\"auto\", \"json\" or \"ndjson\"", Format::from_name)?,
     })
 }
 
