@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# npm run bench: the benchmark of issue #6, a report (not a test). Installs what is missing,
+# builds pkg/ if it is missing or older than the Rust sources, then measures in Node
+# (bench/bench.mjs) and in headless Chromium (bench/browser.mjs), on the same 100,000
+# generated runs. Exits 0 whether or not the speed and size targets are met; non-zero only if
+# the contenders disagree on the figures or something fails to run.
+#   SYNCRUN_BENCH_NO_BUILD=1  measure pkg/ as it is, even when src/ is newer (while others edit src/)
+#   Extra arguments go to both scripts, e.g. `npm run bench -- --rounds 11` or `-- --runs 20000`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh browser
+
+wasm=pkg/glue/syncrun_bg.wasm
+if [ ! -f "$wasm" ]; then
+  echo "bench: $wasm is missing; building pkg/"
+  bash scripts/build.sh
+elif [ "${SYNCRUN_BENCH_NO_BUILD:-}" != 1 ] && [ -n "$(find src Cargo.toml -newer "$wasm" -print -quit)" ]; then
+  echo "bench: src/ or Cargo.toml changed since $wasm was built; rebuilding pkg/"
+  bash scripts/build.sh
+fi
+
+# --expose-gc: the bench collects garbage between contenders, outside the timings.
+node --expose-gc bench/bench.mjs "$@"
+node bench/browser.mjs "$@"
