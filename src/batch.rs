@@ -222,8 +222,8 @@ pub struct Engine {
     /// 1-based line at the window start, and code points since the last newline before it.
     line: u64,
     col: u64,
-    /// Keys of the envelope seen so far (they are few).
-    env_keys: Vec<String>,
+    /// Keys of the envelope seen so far, for duplicate keys (a hash set: an envelope may be hostile).
+    env_keys: HashSet<String>,
     /// A whole-input issue that wins over records: invalid JSON, not a batch, `data` not an array.
     pub fatal: Option<Issue>,
     /// "Not a batch" or "`data` not an array": reported at the end unless the text also turns
@@ -266,7 +266,7 @@ impl Engine {
             mode,
             line: 1,
             col: 0,
-            env_keys: Vec::new(),
+            env_keys: HashSet::new(),
             fatal: None,
             pending: None,
         }
@@ -444,7 +444,7 @@ impl Engine {
                 let key = r.key()?;
                 let path = child("", &key);
                 let mut found = Vec::new();
-                let fresh = !self.env_keys.iter().any(|k| *k == key);
+                let fresh = !self.env_keys.contains(key.as_ref());
                 if !fresh {
                     found.push(duplicate_key(&path));
                 }
@@ -455,7 +455,7 @@ impl Engine {
                     r.skip_value(1, &mut path.clone(), &mut found)?;
                 }
                 if fresh {
-                    self.env_keys.push(key.into_owned());
+                    self.env_keys.insert(key.into_owned());
                 }
                 found.into_iter().for_each(|i| tally.issue(i));
                 self.mode = Mode::Json(Json::Envelope { after: true });
@@ -487,7 +487,7 @@ impl Engine {
         let mut found = Vec::new();
         let mut has_more = None;
         let mut keys = KeySet::default();
-        let mut names: Vec<String> = Vec::new();
+        let mut names: HashSet<String> = HashSet::new();
         if r.object_start()? {
             loop {
                 let key = r.key()?;
@@ -512,7 +512,7 @@ impl Engine {
                             format!("the envelope's \"data\" must be an array of runs, found {}", v.type_name()),
                         ))
                     };
-                    names.push(key.into_owned());
+                    names.insert(key.into_owned());
                     self.env_keys = names;
                     tally.has_more = has_more;
                     found.into_iter().for_each(|i| tally.issue(i));
@@ -533,7 +533,7 @@ impl Engine {
                     r.skip_value(1, &mut path.clone(), &mut found)?;
                 }
                 if fresh {
-                    names.push(key.into_owned());
+                    names.insert(key.into_owned());
                 }
                 if !r.comma_or(b'}')? {
                     break;

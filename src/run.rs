@@ -228,6 +228,7 @@ pub enum Checked<'a> {
 
 /// Read and check one record at the reader's position. `base` is the record's JSON Pointer.
 pub fn read_record<'a>(r: &mut Reader<'a>, base: Base<'_>, unknown: UnknownFields) -> Result<Checked<'a>, Fail> {
+    r.start_record();
     if r.peek()? != b'{' {
         let mut dups = Vec::new();
         let mut path = base.path();
@@ -258,7 +259,13 @@ pub fn read_record<'a>(r: &mut Reader<'a>, base: Base<'_>, unknown: UnknownField
         return Ok(Checked::Valid(run, warnings));
     }
     r.pos = start;
-    let raw = read_raw(r, base, unknown)?;
+    r.start_record();
+    let mut raw = read_raw(r, base, unknown)?;
+    if r.dups_elided {
+        let message =
+            "more duplicate keys inside this run's values were not listed (issue text is limited to 1 MiB per run)";
+        raw.found.push((slot(SLOT_UNKNOWN + 1, 0), Issue::new(IssueCode::DuplicateKey, base.path(), message)));
+    }
     Ok(check(raw, base, unknown))
 }
 
