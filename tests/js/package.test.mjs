@@ -3,6 +3,7 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import * as api from "syncrun";
 import { initSync } from "../../pkg/glue/syncrun.js";
 
@@ -187,4 +188,23 @@ test("SPEC §2, §8: normalizeRuns builds the same runs as normalizeRun, non-ASC
   assert.deepEqual(Object.getOwnPropertyDescriptor(run.plannedRows, "__proto__").value, { polluted: 1 });
   assert.equal({}.polluted, undefined);
   assertPlain(run);
+});
+
+test("SPEC §7: a SummaryStream dropped without finish() or free() is reclaimed by the garbage collector", () => {
+  // wasm memory never shrinks, so "reclaimed" means: dropping streams again needs no more memory.
+  const script = `
+    import { SummaryStream } from "syncrun";
+    import { initSync } from "./pkg/glue/syncrun.js";
+    const memory = () => initSync().memory.buffer.byteLength;
+    const drop = () => { for (let i = 0; i < 3000; i++) new SummaryStream().push('{"id": 1}\\n{"id": 2'); };
+    const settle = async () => { for (let i = 0; i < 5; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 20)); } };
+    drop(); await settle();
+    const first = memory();
+    for (let round = 0; round < 5; round++) { drop(); await settle(); }
+    console.log(JSON.stringify({ first, last: memory() }));
+  `;
+  const root = new URL("../../", import.meta.url);
+  const out = execFileSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
+  const { first, last } = JSON.parse(out);
+  assert.equal(last, first);
 });
