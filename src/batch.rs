@@ -297,8 +297,8 @@ impl Engine {
     /// costs nothing next to reading it, and the .wasm is smaller).
     pub fn feed(&mut self, w: &str, last: bool, tally: &mut Tally, sink: &mut dyn Sink) -> usize {
         let consumed = self.step(w, last, tally, sink).min(w.len());
-        if !last {
-            // Keep line and column of the next window's start.
+        if !last && !matches!(self.mode, Mode::Ndjson | Mode::Failed) {
+            // Keep line and column of the next window's start (NDJSON counts its own lines).
             let done = w.as_bytes().get(..consumed).unwrap_or_default();
             match memchr::memrchr(b'\n', done) {
                 Some(nl) => {
@@ -353,7 +353,12 @@ impl Engine {
             let rest = w.get(pos..).unwrap_or_default();
             let (line, next) = match memchr::memchr(b'\n', rest.as_bytes()) {
                 Some(i) => (rest.get(..i).unwrap_or_default(), pos + i + 1),
-                None if !last => return pos,
+                None if !last => {
+                    // The next window starts at this line's start.
+                    self.line = line_no;
+                    self.col = 0;
+                    return pos;
+                }
                 None if rest.is_empty() => return w.len(),
                 None => (rest, w.len()),
             };
@@ -379,6 +384,8 @@ impl Engine {
             line_no += 1;
             pos = next;
             if pos >= w.len() {
+                self.line = line_no;
+                self.col = 0;
                 return w.len();
             }
         }
