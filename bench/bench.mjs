@@ -84,7 +84,9 @@ async function main() {
   const text = generate(o);
   const bytes = new TextEncoder().encode(text);
   const objects = JSON.parse(text);
-  const list = contenders(syncrun, { text, bytes, objects });
+  // The same runs as NDJSON, for the stream (SPEC §7 streams NDJSON).
+  const ndjson = new TextEncoder().encode(objects.data.map((r) => JSON.stringify(r)).join("\n") + "\n");
+  const list = contenders(syncrun, { text, bytes, objects, ndjson });
 
   const { reference, problems } = checkAgreement(list);
   console.log(describeData(o, text, reference));
