@@ -14,6 +14,9 @@ cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 step "Rust core: cargo test"
 cargo test
 
+step "fuzzing: cargo-fuzz targets batch, run, stream (${FUZZ_SECONDS:-60} s each)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-60}" bash scripts/fuzz.sh
+
 step "build pkg/"
 bash scripts/build.sh
 

@@ -47,6 +47,14 @@ const TS_INPUT: &'static str = r#"
 export type SyncRunInput = string | Uint8Array | Record<string, unknown> | unknown[] | number | boolean | null;
 "#;
 
+/// At instantiation: a random seed for the id hash (see `batch::set_hash_seed`).
+#[wasm_bindgen(start)]
+fn start() {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let bits = |x: f64| (x * 4_294_967_296.0) as u64;
+    crate::batch::set_hash_seed((bits(js_sys::Math::random()) << 32) ^ bits(js_sys::Math::random()));
+}
+
 fn misuse(code: &str, message: &str) -> JsValue {
     sync_run_error(code, message)
 }

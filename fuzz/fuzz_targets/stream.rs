@@ -1,0 +1,102 @@
+//! Chunked streams (SPEC §7): the text cut at fuzzer-chosen offsets, pushed chunk by chunk,
+//! gives what the batch functions give on the whole text.
+//!
+//! Input layout: byte 0 = options, byte 1 = number of cuts (low 4 bits), then two bytes per cut
+//! (little-endian offset, modulo the text length + 1), then the text.
+#![no_main]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+use libfuzzer_sys::fuzz_target;
+use syncrun::{normalize_runs, summarize_runs, Options, RecordStream, SummaryStream, SyncRun};
+
+fn cuts(data: &[u8]) -> Option<(Options, Vec<&[u8]>)> {
+    let (&first, rest) = data.split_first()?;
+    let (&n, rest) = rest.split_first()?;
+    let n = usize::from(n & 15);
+    if rest.len() < 2 * n {
+        return None;
+    }
+    let (offsets, text) = rest.split_at(2 * n);
+    let mut at: Vec<usize> =
+        offsets.chunks_exact(2).map(|c| usize::from(u16::from_le_bytes([c[0], c[1]])) % (text.len() + 1)).collect();
+    at.sort_unstable();
+    // Repeated offsets give empty chunks, which the stream must take too.
+    let mut chunks = Vec::with_capacity(n + 1);
+    let mut prev = 0;
+    for a in at {
+        chunks.push(&text[prev..a]);
+        prev = a;
+    }
+    chunks.push(&text[prev..]);
+    Some((common::options(first), chunks))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((options, chunks)) = cuts(data) else { return };
+    let text: Vec<u8> = chunks.concat();
+
+    let mut stream = SummaryStream::new(&options);
+    for c in &chunks {
+        stream.push(c);
+    }
+    let got = serde_json::to_value(stream.finish()).expect("summary serializes");
+    let want = serde_json::to_value(summarize_runs(&text, &options)).expect("summary serializes");
+    assert!(got == want, "SummaryStream != summarize_runs\nstream: {got}\nbatch:  {want}");
+
+    // RecordStream hands out the same runs, issues and counts as normalize_runs (with every
+    // issue: it does not truncate), unless the text as a whole turns out unreadable.
+    let all = Options { max_issues: Some(usize::MAX), ..options.clone() };
+    let batch = normalize_runs(&text, &all);
+    let mut records = RecordStream::new(&options);
+    let mut runs = String::new();
+    let mut issues = Vec::new();
+    for c in &chunks {
+        let b = records.push(c);
+        assert!(b.counts.is_none(), "counts before finish");
+        runs.push_str(&b.runs);
+        issues.extend(b.issues);
+    }
+    let last = records.finish();
+    let counts = last.counts.expect("finish gives the counts");
+    assert_eq!(
+        (counts.records, counts.valid, counts.invalid, counts.duplicates, counts.has_more),
+        (batch.records, batch.valid, batch.invalid, batch.duplicates, batch.has_more),
+        "RecordStream counts != normalize_runs counts"
+    );
+    assert_eq!((counts.error_count, counts.warning_count), (batch.error_count, batch.warning_count));
+    common::check_counts(
+        "RecordStream",
+        &all,
+        counts.records,
+        counts.valid,
+        counts.invalid,
+        counts.duplicates,
+        counts.error_count,
+        counts.warning_count,
+        &batch.issues,
+        batch.issues_truncated,
+    );
+    runs.push_str(&last.runs);
+    // The one issue of an unreadable whole (SPEC §1): zero counts, and it replaces the rest.
+    let whole_failed = batch.records == 0
+        && batch.issues.len() == 1
+        && batch.issues.iter().all(|i| {
+            matches!(i.code.as_str(), "invalid_json" | "invalid_utf8" | "input_too_large" | "invalid_type")
+                && (i.path.is_empty() || i.path == "/data")
+        });
+    if whole_failed {
+        assert_eq!(last.issues, batch.issues, "the whole-input issue");
+        return;
+    }
+    issues.extend(last.issues);
+    assert_eq!(issues, batch.issues, "RecordStream issues != normalize_runs issues");
+    let lines: Vec<SyncRun> =
+        runs.lines().map(|l| serde_json::from_str(l).expect("RecordStream writes JSON lines")).collect();
+    assert_eq!(
+        serde_json::to_value(&lines).ok(),
+        serde_json::to_value(&batch.runs).ok(),
+        "RecordStream runs != normalize_runs runs"
+    );
+});
