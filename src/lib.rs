@@ -149,17 +149,25 @@ pub fn summarize_run(input: &[u8], options: &Options) -> SummarizeResult {
 /// Check a batch and give its valid, de-duplicated runs normalized (SPEC §1, §2, §8).
 pub fn normalize_runs(input: &[u8], options: &Options) -> NormalizeRunsResult {
     let (tally, runs) = Batch::new(options, Vec::<SyncRun>::new()).whole(input);
-    NormalizeRunsResult {
-        runs,
-        records: tally.records,
-        valid: tally.valid,
-        invalid: tally.invalid,
-        duplicates: tally.duplicates,
-        has_more: tally.has_more,
-        error_count: tally.error_count,
-        warning_count: tally.warning_count,
-        issues: tally.issues,
-        issues_truncated: tally.issues_truncated,
+    NormalizeRunsResult::new(runs, tally)
+}
+
+impl NormalizeRunsResult {
+    /// The result of a batch's tally, with its runs.
+    pub fn new(runs: Vec<SyncRun>, tally: Tally) -> NormalizeRunsResult {
+        let counts = RecordCounts::of(&tally);
+        NormalizeRunsResult {
+            runs,
+            records: counts.records,
+            valid: counts.valid,
+            invalid: counts.invalid,
+            duplicates: counts.duplicates,
+            has_more: counts.has_more,
+            error_count: counts.error_count,
+            warning_count: counts.warning_count,
+            issues: tally.issues,
+            issues_truncated: tally.issues_truncated,
+        }
     }
 }
 
@@ -220,6 +228,21 @@ pub struct RecordCounts {
     pub warning_count: u64,
 }
 
+impl RecordCounts {
+    /// The counts of a tally.
+    pub fn of(tally: &Tally) -> RecordCounts {
+        RecordCounts {
+            records: tally.records,
+            valid: tally.valid,
+            invalid: tally.invalid,
+            duplicates: tally.duplicates,
+            has_more: tally.has_more,
+            error_count: tally.error_count,
+            warning_count: tally.warning_count,
+        }
+    }
+}
+
 /// What a `RecordStream` hands out: runs found since the last call, as NDJSON, and issues.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -261,18 +284,6 @@ impl RecordStream {
     /// No more chunks: the rest, and the counts.
     pub fn finish(self) -> RecordBatch {
         let (tally, runs) = self.batch.finish();
-        RecordBatch {
-            runs: runs.0,
-            counts: Some(RecordCounts {
-                records: tally.records,
-                valid: tally.valid,
-                invalid: tally.invalid,
-                duplicates: tally.duplicates,
-                has_more: tally.has_more,
-                error_count: tally.error_count,
-                warning_count: tally.warning_count,
-            }),
-            issues: tally.issues,
-        }
+        RecordBatch { runs: runs.0, counts: Some(RecordCounts::of(&tally)), issues: tally.issues }
     }
 }

@@ -217,19 +217,7 @@ pub fn normalize_runs(
     let bytes = input_bytes(&input)?;
     let (tally, columns) = Batch::new(&options, Columns::default()).whole(&bytes);
     // Everything but the runs goes the usual way; `runs` comes first, as an empty placeholder.
-    let head = NormalizeRunsResult {
-        runs: Vec::new(),
-        records: tally.records,
-        valid: tally.valid,
-        invalid: tally.invalid,
-        duplicates: tally.duplicates,
-        has_more: tally.has_more,
-        error_count: tally.error_count,
-        warning_count: tally.warning_count,
-        issues: tally.issues,
-        issues_truncated: tally.issues_truncated,
-    };
-    let result = encode(&head)?;
+    let result = encode(&NormalizeRunsResult::new(Vec::new(), tally))?;
     let nums = js_sys::Float64Array::from(columns.nums.as_slice());
     let runs = build_runs(&columns.table, &nums, columns.count);
     Reflect::set(&result, &JsValue::from_str("runs"), &runs)?;
