@@ -55,7 +55,7 @@ impl Hasher for IdHasher {
 
 static HASH_SEED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// Seed the hash of id keys (the wasm boundary does it from `Math.random` at instantiation;
+/// Seed the hash of id keys (the wasm boundary does it from `Math.random` before its first call;
 /// native builds seed from the standard library's random keys on first use).
 pub fn set_hash_seed(seed: u64) {
     HASH_SEED.store(seed | 1, std::sync::atomic::Ordering::Relaxed);

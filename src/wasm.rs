@@ -47,12 +47,15 @@ const TS_INPUT: &'static str = r#"
 export type SyncRunInput = string | Uint8Array | Record<string, unknown> | unknown[] | number | boolean | null;
 "#;
 
-/// At instantiation: a random seed for the id hash (see `batch::set_hash_seed`).
-#[wasm_bindgen(start)]
-fn start() {
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let bits = |x: f64| (x * 4_294_967_296.0) as u64;
-    crate::batch::set_hash_seed((bits(js_sys::Math::random()) << 32) ^ bits(js_sys::Math::random()));
+/// A random seed for the id hash (see `batch::set_hash_seed`), once per instance, before the
+/// first call does any work. (Not a wasm-bindgen start function: that would be exported.)
+fn seed_once() {
+    static SEED: std::sync::Once = std::sync::Once::new();
+    SEED.call_once(|| {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let bits = |x: f64| (x * 4_294_967_296.0) as u64;
+        crate::batch::set_hash_seed((bits(js_sys::Math::random()) << 32) ^ bits(js_sys::Math::random()));
+    });
 }
 
 fn misuse(code: &str, message: &str) -> JsValue {
@@ -142,6 +145,7 @@ fn enum_option<T>(
 
 /// `options` as [`Options`]; wrong types and values are misuse (SPEC §6). Unknown keys are ignored.
 fn decode_options(options: &JsValue) -> Result<Options, JsValue> {
+    seed_once();
     if options.is_undefined() || options.is_null() {
         return Ok(Options::default());
     }
