@@ -89,8 +89,9 @@ fn fmix64(mut k: u64) -> u64 {
 /// - Decimal ids without a leading zero, up to 18 digits (what the API returns): their value,
 ///   exactly (top bits 00).
 /// - Other ids of up to 7 bytes: the bytes and the length, exactly (top bits 01).
-/// - Longer ids: a 63-bit SipHash (top bit 1). Two different long ids share a key with
-///   probability about n²/2⁶⁴ (4·10⁻⁷ for 2.6 million runs); they would then count as duplicates.
+/// - Longer ids: a 63-bit SipHash keyed by the instance's random seed (top bit 1). Two different
+///   long ids share a key with probability about n²/2⁶⁴ (4·10⁻⁷ for 2.6 million runs); they would
+///   then count as duplicates. Pairs cannot be prepared in advance: the key is not known.
 fn id_key(id: &str) -> u64 {
     let b = id.as_bytes();
     let numeric =
@@ -101,7 +102,10 @@ fn id_key(id: &str) -> u64 {
         let packed = b.iter().enumerate().fold(0u64, |k, (i, &x)| k | (u64::from(x) << (8 * i)));
         (1 << 62) | ((b.len() as u64) << 56) | packed
     } else {
+        // Keyed with the instance's seed: with a fixed key, colliding pairs of long ids can be
+        // searched for offline (minutes on one core) and one of them would be dropped.
         let mut s = std::collections::hash_map::DefaultHasher::new();
+        hash_seed().hash(&mut s);
         id.hash(&mut s);
         (1 << 63) | (s.finish() >> 1)
     }
