@@ -161,15 +161,6 @@ pub fn child(base: &str, token: &str) -> String {
     p
 }
 
-/// `base` followed by an array index.
-pub fn child_index(base: &str, index: usize) -> String {
-    use std::fmt::Write;
-    let mut p = String::with_capacity(base.len() + 8);
-    p.push_str(base);
-    let _ = write!(p, "/{index}");
-    p
-}
-
 /// Where a record sits, as a JSON Pointer that is only written out when an issue needs it (most
 /// records have none, and a path per record would be an allocation per record).
 #[derive(Clone, Copy, Debug)]
