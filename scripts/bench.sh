@@ -10,14 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh browser
 
-wasm=pkg/glue/syncrun_bg.wasm
-if [ ! -f "$wasm" ]; then
-  echo "bench: $wasm is missing; building pkg/"
-  bash scripts/build.sh
-elif [ "${SYNCRUN_BENCH_NO_BUILD:-}" != 1 ] && [ -n "$(find src Cargo.toml -newer "$wasm" -print -quit)" ]; then
-  echo "bench: src/ or Cargo.toml changed since $wasm was built; rebuilding pkg/"
-  bash scripts/build.sh
-fi
+SYNCRUN_NO_BUILD="${SYNCRUN_BENCH_NO_BUILD:-}" bash scripts/build.sh --if-stale
 
 # --expose-gc: the bench collects garbage between contenders, outside the timings.
 node --expose-gc bench/bench.mjs "$@"

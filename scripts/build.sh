@@ -1,7 +1,17 @@
 #!/usr/bin/env bash
 # Build pkg/ from scratch: the Rust core to wasm, wasm-bindgen's glue, then wasm-opt.
+#   scripts/build.sh --if-stale   only when the .wasm is missing or older than src/ or Cargo.toml
+#                                 (SYNCRUN_NO_BUILD=1: use pkg/ as it is if it exists)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+wasm=pkg/glue/syncrun_bg.wasm
+if [ "${1:-}" = "--if-stale" ] && [ -f "$wasm" ]; then
+  if [ "${SYNCRUN_NO_BUILD:-}" = 1 ] || [ -z "$(find src Cargo.toml -newer "$wasm" -print -quit)" ]; then
+    exit 0
+  fi
+  echo "build: src/ or Cargo.toml changed since $wasm was built; rebuilding pkg/"
+fi
 bash scripts/setup.sh
 
 cargo build --release --target wasm32-unknown-unknown

@@ -7,14 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
-wasm=pkg/glue/syncrun_bg.wasm
-if [ ! -f "$wasm" ]; then
-  echo "demo: $wasm is missing; building pkg/"
-  bash scripts/build.sh
-elif [ "${SYNCRUN_DEMO_NO_BUILD:-}" != 1 ] && [ -n "$(find src Cargo.toml -newer "$wasm" -print -quit)" ]; then
-  echo "demo: src/ or Cargo.toml changed since $wasm was built; rebuilding pkg/"
-  bash scripts/build.sh
-fi
+SYNCRUN_NO_BUILD="${SYNCRUN_DEMO_NO_BUILD:-}" bash scripts/build.sh --if-stale
 
 # exec: the server gets SIGTERM/SIGINT itself and stops cleanly.
 exec node scripts/serve.mjs
