@@ -335,9 +335,29 @@ impl<'a> Reader<'a> {
         if neg {
             i += 1;
         }
-        // Integer part, accumulating for the common case of a short integer.
-        let int_start = i;
-        let mut acc: u64 = 0;
+        // The significant digits (up to 19) in `mantissa`, the decimal exponent in `exp10`.
+        let mut mantissa: u64 = 0;
+        let mut digits = 0u32;
+        let mut exp10: i64 = 0;
+        let mut take = |d: u8, in_fraction: bool, exp10: &mut i64| {
+            if digits < 19 {
+                if mantissa != 0 || d != b'0' {
+                    mantissa = mantissa * 10 + u64::from(d - b'0');
+                    digits += 1;
+                }
+                if in_fraction {
+                    *exp10 -= 1;
+                }
+                true
+            } else {
+                if !in_fraction {
+                    *exp10 += 1;
+                }
+                // A 20th significant digit: exact only if it is 0.
+                d == b'0'
+            }
+        };
+        let mut exact = true;
         match b.get(i) {
             Some(b'0') => {
                 i += 1;
@@ -347,20 +367,18 @@ impl<'a> Reader<'a> {
             }
             Some(b'1'..=b'9') => {
                 while let Some(&d @ b'0'..=b'9') = b.get(i) {
-                    acc = acc.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+                    exact &= take(d, false, &mut exp10);
                     i += 1;
                 }
             }
             Some(_) => return syntax(i, "invalid number"),
             None => return self.end(),
         }
-        let int_digits = i - int_start;
-        let mut simple = true;
         if b.get(i) == Some(&b'.') {
-            simple = false;
             i += 1;
             let f = i;
-            while matches!(b.get(i), Some(b'0'..=b'9')) {
+            while let Some(&d @ b'0'..=b'9') = b.get(i) {
+                exact &= take(d, true, &mut exp10);
                 i += 1;
             }
             if i == f {
@@ -368,35 +386,32 @@ impl<'a> Reader<'a> {
             }
         }
         if matches!(b.get(i), Some(b'e' | b'E')) {
-            simple = false;
             i += 1;
+            let exp_neg = b.get(i) == Some(&b'-');
             if matches!(b.get(i), Some(b'+' | b'-')) {
                 i += 1;
             }
             let e = i;
-            while matches!(b.get(i), Some(b'0'..=b'9')) {
+            let mut written: i64 = 0;
+            while let Some(&d @ b'0'..=b'9') = b.get(i) {
+                written = (written * 10 + i64::from(d - b'0')).min(1 << 40);
                 i += 1;
             }
             if i == e {
                 return if i >= b.len() { self.end() } else { syntax(i, "expected a digit in the exponent") };
             }
+            exp10 += if exp_neg { -written } else { written };
         }
         if i >= b.len() && !self.last {
             // The number may go on in the next chunk.
             return Err(Fail::Incomplete);
         }
         self.pos = i;
-        if simple && int_digits <= 15 {
-            // At most 15 digits: exact in f64.
-            #[allow(clippy::cast_precision_loss)]
-            let v = acc as f64;
-            return Ok(if neg { -v } else { v });
-        }
-        let text = self.text.get(start..i).unwrap_or("");
-        match text.parse::<f64>() {
-            Ok(v) => Ok(v),
-            Err(_) => syntax(start, "invalid number"),
-        }
+        let value = match exact.then(|| decimal_to_f64(mantissa, exp10)).flatten() {
+            Some(v) => v,
+            None => slow_number(self.text.get(start..i).unwrap_or("")).abs(),
+        };
+        Ok(if neg { -value } else { value })
     }
 
     fn literal(&mut self, word: &'static [u8]) -> Result<(), Fail> {
@@ -654,6 +669,61 @@ impl serde::Serialize for Value {
     }
 }
 
+/// `mantissa × 10^exp10` correctly rounded, in the cases integer arithmetic makes exact, which
+/// cover the numbers runs hold (counts, and ratios as JavaScript prints them: up to 17 digits);
+/// `None` otherwise. (The general algorithm, Eisel–Lemire with its fallback, needs a 10 KB table
+/// of powers of five: a fifth of the gzipped .wasm.)
+pub fn decimal_to_f64(mantissa: u64, exp10: i64) -> Option<f64> {
+    /// 10^0 ..= 10^22: every one exact in f64.
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
+    ];
+    if mantissa == 0 {
+        return Some(0.0);
+    }
+    let n = usize::try_from(exp10.unsigned_abs()).ok()?;
+    if mantissa < 1 << 53 {
+        // Clinger's fast path: two exact operands, one rounding.
+        if let Some(&p) = POW10.get(n) {
+            #[allow(clippy::cast_precision_loss)]
+            let m = mantissa as f64;
+            return Some(if exp10 < 0 { m / p } else { m * p });
+        }
+    }
+    if n > 19 {
+        return None;
+    }
+    let p = 10u128.pow(n as u32);
+    if exp10 >= 0 {
+        // Below 2^64 · 10^19 < 2^128; `as` rounds to nearest, ties to even.
+        #[allow(clippy::cast_precision_loss)]
+        return Some((u128::from(mantissa) * p) as f64);
+    }
+    // mantissa / 10^n: scale the numerator up to 128 bits, so that the quotient has at least
+    // 64 bits; a non-zero remainder is a sticky bit far below the rounding position. The
+    // result is at least 10^-19, so the power-of-two scaling back is exact.
+    let shift = mantissa.leading_zeros() + 64;
+    let num = u128::from(mantissa) << shift;
+    let q = (num / p) | u128::from(num % p != 0);
+    #[allow(clippy::cast_precision_loss)]
+    let q = q as f64;
+    Some(q * f64::from_bits(u64::from(1023 - shift) << 52))
+}
+
+/// A JSON number token beyond [`decimal_to_f64`]: more than 19 significant digits or an
+/// exponent beyond ±19. Exact on both targets: the standard library here, the JavaScript
+/// engine's own `Number()` in wasm (the same parser `JSON.parse` uses, and no table in the .wasm).
+#[cfg(not(target_arch = "wasm32"))]
+fn slow_number(text: &str) -> f64 {
+    text.parse().unwrap_or(f64::NAN)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn slow_number(text: &str) -> f64 {
+    crate::wasm::js_number(text)
+}
+
 /// Largest integer that f64 and JavaScript hold exactly: 2^53 − 1.
 pub const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
@@ -681,6 +751,73 @@ mod tests {
         let v = r.value(0, &mut String::new(), &mut dups)?;
         assert!(r.at_end(), "trailing text in {text}");
         Ok(v)
+    }
+
+    /// `Reader::number` (integer arithmetic, `decimal_to_f64`) against the standard library's
+    /// exact parser, on number spellings of every shape.
+    #[test]
+    fn numbers_parse_exactly() {
+        let parse = |t: &str| {
+            let mut r = Reader::new(t, true);
+            let v = r.number().unwrap_or_else(|_| panic!("{t}"));
+            assert_eq!(r.pos, t.len(), "{t}");
+            v
+        };
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut fast = 0;
+        for i in 0..400_000 {
+            let r = next();
+            let t = match i % 6 {
+                // Shortest round-trip spellings of random doubles (what JavaScript writes).
+                0 => format!("{:?}", f64::from_bits(r) % 1e25),
+                1 => format!("{}", f64::from_bits(r >> 2 | 0x3F00_0000_0000_0000)),
+                2 => format!("0.{:0w$}", r % 10u64.pow(1 + (r >> 60) as u32 % 19), w = (r >> 56) as usize % 20),
+                3 => format!("{}e{}", r >> (r % 64), (r >> 40) as i64 % 30 - 15),
+                4 => format!("{}.{}e-{}", r % 1000, r >> 20, r % 25),
+                _ => format!("{}", r >> (r % 64)),
+            };
+            let t = t.trim_start_matches('-').replace("inf", "1e400").replace("NaN", "0");
+            let want: f64 = t.parse().unwrap();
+            assert_eq!(parse(&t).to_bits(), want.to_bits(), "{t}");
+            let neg = format!("-{t}");
+            assert_eq!(parse(&neg).to_bits(), (-want).to_bits(), "{neg}");
+            fast += usize::from(t.len() < 25);
+        }
+        assert!(fast > 100_000);
+        // Halfway cases and the edges of each exact case.
+        for t in [
+            "9007199254740993",
+            "9007199254740992.5",
+            "18446744073709551615",
+            "18446744073709551616",
+            "1e22",
+            "1e23",
+            "9999999999999999999e19",
+            "0.1",
+            "0.30000000000000004",
+            "0.12345678901234567",
+            "1234567890123456789e-19",
+            "1e-19",
+            "1e-20",
+            "2.2250738585072014e-308",
+            "5e-324",
+            "1.7976931348623157e308",
+            "1.7976931348623159e308",
+            "0.0000000000000000000000000000001",
+            "100000000000000000000000",
+            "1.00000000000000000000000001",
+            "0e0",
+            "0.000e-5",
+        ] {
+            let want: f64 = t.parse().unwrap();
+            assert_eq!(parse(t).to_bits(), want.to_bits(), "{t}");
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod fast;
 pub mod issue;
 pub mod json;
 pub mod options;
+pub mod out;
 pub mod run;
 pub mod summary;
 pub mod timestamp;
@@ -206,10 +207,8 @@ pub struct NdjsonRuns(pub String);
 
 impl Sink for NdjsonRuns {
     fn run(&mut self, run: &run::ValidRun<'_>, _position: u64) {
-        if let Ok(line) = serde_json::to_string(&run.to_sync_run()) {
-            self.0.push_str(&line);
-            self.0.push('\n');
-        }
+        out::ToJson::json(&run.to_sync_run(), &mut self.0);
+        self.0.push('\n');
     }
 }
 

@@ -511,13 +511,11 @@ fn describe(n: f64) -> String {
         } else {
             "-Infinity".into()
         }
-    } else if n.fract() == 0.0 && n.abs() < 1e21 {
-        // Whole numbers as JavaScript writes them; this also keeps core's float formatting
-        // (several KiB of wasm) out of the build.
-        #[allow(clippy::cast_possible_truncation)]
-        (n as i128).to_string()
     } else {
-        serde_json::to_string(&n).unwrap_or_default()
+        // As JavaScript writes it.
+        let mut o = String::new();
+        crate::out::number(n, &mut o);
+        o
     }
 }
 
@@ -613,7 +611,10 @@ fn check_timestamp(e: &mut Errors<'_>, s: u16, key: &str, v: &Scalar<'_>, null_o
 fn quote(s: &str) -> String {
     let short: String = s.chars().take(40).collect();
     let more = if short.len() < s.len() { "…" } else { "" };
-    format!("{:?}{more}", short)
+    let mut o = String::new();
+    crate::out::string(&short, &mut o);
+    o.push_str(more);
+    o
 }
 
 fn check<'a>(raw: RawRun<'a>, base: Base<'_>, mode: UnknownFields) -> Checked<'a> {

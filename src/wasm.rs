@@ -6,12 +6,12 @@
 //! `null`s and treats a kept `__proto__` key as plain data.
 
 use js_sys::{Array, JsString, Reflect, Uint8Array};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::batch::{Batch, Sink};
-use crate::run::{Extra, ValidRun};
+use crate::out::ToJson;
+use crate::run::ValidRun;
 use crate::timestamp::write_timestamp;
 use crate::{Format, NormalizeRunsResult, Options, UnknownFields};
 
@@ -29,6 +29,11 @@ extern "C" {
 
 #[wasm_bindgen]
 extern "C" {
+    /// JavaScript's `Number(text)`: exact decimal parsing for the rare numbers the core's integer
+    /// arithmetic cannot round exactly (see `json::decimal_to_f64`).
+    #[wasm_bindgen(js_name = Number)]
+    pub(crate) fn js_number(text: &str) -> f64;
+
     type TextEncoder;
     #[wasm_bindgen(constructor)]
     fn new() -> TextEncoder;
@@ -171,13 +176,12 @@ fn decode_options(options: &JsValue) -> Result<Options, JsValue> {
     })
 }
 
-/// The one encoder: JSON text from serde, made into JS objects by `JSON.parse`.
-fn encode<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value).map_err(|e| misuse("internal", &e.to_string()))?;
-    js_sys::JSON::parse(&text)
+/// The one encoder: JSON text (src/out.rs), made into JS objects by `JSON.parse`.
+fn encode<T: ToJson>(value: &T) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(&crate::out::to_json(value))
 }
 
-fn call<T: Serialize>(input: &JsValue, options: &JsValue, f: fn(&[u8], &Options) -> T) -> Result<JsValue, JsValue> {
+fn call<T: ToJson>(input: &JsValue, options: &JsValue, f: fn(&[u8], &Options) -> T) -> Result<JsValue, JsValue> {
     let options = decode_options(options)?;
     let bytes = input_bytes(input)?;
     encode(&f(&bytes, &options))
@@ -267,12 +271,13 @@ impl Sink for Columns {
         let (error_start, error_end) = run.error.as_deref().map_or((-1.0, -1.0), |e| self.text(e));
         let kept = !run.extra.is_empty() || run.counts_extra.iter().any(|c| !c.is_empty());
         let (extra_start, extra_end) = if kept {
-            let owned = |v: &[(std::borrow::Cow<'_, str>, crate::json::Value)]| {
-                Extra(v.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
-            };
-            let [p, s, f] = &run.counts_extra;
-            let all = [owned(&run.extra), owned(p), owned(s), owned(f)];
-            let json = serde_json::to_string(&all).unwrap_or_else(|_| "[{},{},{},{}]".into());
+            let mut json = String::from("[");
+            crate::out::object(&run.extra, &mut json);
+            for counts in &run.counts_extra {
+                json.push(',');
+                crate::out::object(counts, &mut json);
+            }
+            json.push(']');
             self.text(&json)
         } else {
             (-1.0, -1.0)
