@@ -12,6 +12,7 @@ pub mod json;
 pub mod options;
 pub mod out;
 pub mod run;
+mod sort;
 pub mod summary;
 pub mod timestamp;
 /// The JavaScript exports (wasm32 only); public so that `tests/wasm.rs` can call them.

@@ -704,8 +704,9 @@ fn check<'a>(raw: RawRun<'a>, base: Base<'_>, mode: UnknownFields) -> Checked<'a
     let mut list = e.list;
     list.extend(raw.found.into_iter().filter(|(_, i)| i.is_error()));
     if !list.is_empty() {
-        list.sort_by_key(|(s, _)| *s);
-        return Checked::Invalid(list.into_iter().map(|(_, i)| i).collect());
+        return Checked::Invalid(
+            crate::sort::sort_by_key(list, |(s, _)| u64::from(*s)).into_iter().map(|(_, i)| i).collect(),
+        );
     }
     let (
         Some(id),

@@ -97,7 +97,7 @@ pub struct Stats {
 impl Stats {
     /// Nearest-rank percentiles in integers: `pP = v[ceil(P·n/100) − 1]` (SPEC §5).
     pub fn of(mut v: Vec<i64>) -> Stats {
-        v.sort_unstable();
+        crate::sort::sort_i64(&mut v);
         let n = v.len();
         if n == 0 {
             return Stats::default();
@@ -546,18 +546,19 @@ impl Figures {
             finished_at: f.finished_at.map(ts),
             error: f.error,
         });
-        let mut top: Vec<TopError> = self
-            .errors
-            .into_iter()
-            .map(|(pattern, g)| TopError {
-                pattern,
-                count: g.count,
-                last_message: g.last_message,
-                last_run_id: g.last_run_id,
-            })
-            .collect();
-        top.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.pattern.cmp(&b.pattern)));
-        top.truncate(10);
+        // The ten first by count descending, then pattern: one pass, no sort of every group.
+        let mut top: Vec<TopError> = Vec::with_capacity(11);
+        for (pattern, g) in self.errors {
+            let before = |t: &TopError| t.count > g.count || (t.count == g.count && t.pattern < pattern);
+            let at = top.iter().take_while(|t| before(t)).count();
+            if at < 10 {
+                top.insert(
+                    at,
+                    TopError { pattern, count: g.count, last_message: g.last_message, last_run_id: g.last_run_id },
+                );
+                top.truncate(10);
+            }
+        }
         out.top_errors = top;
         out.daily = self
             .daily
