@@ -11,6 +11,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use crate::issue::{child, Base, Issue, IssueCode};
 use crate::json::{duplicate_key, Fail, KeySet, Reader, Scalar};
 use crate::options::{Format, Options, UnknownFields};
+use crate::out::text;
 use crate::run::{read_record, Checked, SyncRun, ValidRun};
 use crate::summary::{BatchSummary, Figures};
 
@@ -175,7 +176,7 @@ impl Tally {
                     warnings.push(Issue::new(
                         IssueCode::DuplicateId,
                         base.child("id"),
-                        format!("id \"{}\" was already seen in an earlier run; this one is left out", run.id),
+                        text!("id \"", run.id, "\" was already seen in an earlier run; this one is left out"),
                     ));
                 }
                 warnings
@@ -430,24 +431,26 @@ impl Engine {
         sink: &mut dyn Sink,
     ) -> Result<Step, Fail> {
         match state {
-            Json::Top => match r.peek()? {
-                b'[' => {
-                    r.pos += 1;
-                    self.mode = Mode::Json(Json::Element { env: false, first: true });
-                    Ok(Step::To(base + r.pos))
-                }
-                b'{' => self.object_top(r, base, tally, sink),
-                _ => {
-                    let found = r.scalar(&mut String::new(), &mut Vec::new())?;
-                    self.pending = Some(Issue::new(
+            Json::Top => {
+                match r.peek()? {
+                    b'[' => {
+                        r.pos += 1;
+                        self.mode = Mode::Json(Json::Element { env: false, first: true });
+                        Ok(Step::To(base + r.pos))
+                    }
+                    b'{' => self.object_top(r, base, tally, sink),
+                    _ => {
+                        let found = r.scalar(&mut String::new(), &mut Vec::new())?;
+                        self.pending = Some(Issue::new(
                         IssueCode::InvalidType,
                         String::new(),
-                        format!("expected an array of runs, a {{\"data\": [...]}} envelope, NDJSON or a run object, found {}", found.type_name()),
+                        text!("expected an array of runs, a {\"data\": [...]} envelope, NDJSON or a run object, found ", found.type_name()),
                     ));
-                    self.mode = Mode::Json(Json::Trailing);
-                    Ok(Step::To(base + r.pos))
+                        self.mode = Mode::Json(Json::Trailing);
+                        Ok(Step::To(base + r.pos))
+                    }
                 }
-            },
+            }
             Json::Element { env, first } => {
                 if first && r.peek()? == b']' {
                     r.pos += 1;
@@ -545,7 +548,7 @@ impl Engine {
                         Some(Issue::new(
                             IssueCode::InvalidType,
                             path,
-                            format!("the envelope's \"data\" must be an array of runs, found {}", v.type_name()),
+                            text!("the envelope's \"data\" must be an array of runs, found ", v.type_name()),
                         ))
                     };
                     names.insert(key.into_owned());
@@ -586,8 +589,8 @@ impl Engine {
 }
 
 /// The `invalid_json` issue at a position.
-fn invalid_json(msg: &str, line: u64, col: u64) -> Issue {
-    Issue::new(IssueCode::InvalidJson, String::new(), format!("invalid JSON at line {line}, column {col}: {msg}"))
+pub(crate) fn invalid_json(msg: &str, line: u64, col: u64) -> Issue {
+    Issue::new(IssueCode::InvalidJson, String::new(), text!("invalid JSON at line ", line, ", column ", col, ": ", msg))
         .at(Some(line), Some(col))
 }
 
@@ -647,16 +650,16 @@ pub struct Batch<S: Sink + Default> {
 /// Leftovers up to this size are retried at every chunk (a few records' worth).
 const RETRY_FLOOR: usize = 64 * 1024;
 
-fn too_large(max: u64) -> Issue {
+pub(crate) fn too_large(max: u64) -> Issue {
     Issue::new(
         IssueCode::InputTooLarge,
         String::new(),
-        format!("the input is longer than maxBytes ({max} bytes); nothing was read"),
+        text!("the input is longer than maxBytes (", max, " bytes); nothing was read"),
     )
 }
 
-fn not_utf8(at: u64) -> Issue {
-    Issue::new(IssueCode::InvalidUtf8, String::new(), format!("the input is not valid UTF-8 (byte {at})"))
+pub(crate) fn not_utf8(at: u64) -> Issue {
+    Issue::new(IssueCode::InvalidUtf8, String::new(), text!("the input is not valid UTF-8 (byte ", at, ")"))
 }
 
 impl<S: Sink + Default> Batch<S> {

@@ -199,11 +199,11 @@ impl<'p> Base<'p> {
 
     /// The pointer itself.
     pub fn path(&self) -> String {
-        use std::fmt::Write;
         let mut p = String::with_capacity(24);
         p.push_str(self.prefix);
         if let Some(i) = self.index {
-            let _ = write!(p, "/{i}");
+            p.push('/');
+            crate::out::Piece::put(&i, &mut p);
         }
         if let Some(k) = self.key {
             push_token(&mut p, k);

@@ -604,18 +604,27 @@ pub(crate) fn string_stop(buf: &[u8], mut i: usize) -> usize {
 }
 
 fn push_index(path: &mut String, index: usize) {
-    use std::fmt::Write;
-    let _ = write!(path, "/{index}");
+    path.push('/');
+    crate::out::Piece::put(&index, path);
 }
 
 /// The `duplicate_key` issue for the key at `path`.
 pub fn duplicate_key(path: &str) -> Issue {
-    let key = path.rsplit('/').next().unwrap_or("");
-    Issue::new(
-        IssueCode::DuplicateKey,
-        path.to_string(),
-        format!("duplicate key \"{}\" in one object", key.replace("~1", "/").replace("~0", "~")),
-    )
+    let token = path.rsplit('/').next().unwrap_or("");
+    // The JSON Pointer token unescaped: `~1` is `/`, `~0` is `~`.
+    let mut message = String::from("duplicate key \"");
+    let mut parts = token.split('~');
+    message.push_str(parts.next().unwrap_or(""));
+    for part in parts {
+        let (tilde, rest) = match part.strip_prefix('1') {
+            Some(rest) => ("/", rest),
+            None => ("~", part.strip_prefix('0').unwrap_or(part)),
+        };
+        message.push_str(tilde);
+        message.push_str(rest);
+    }
+    message.push_str("\" in one object");
+    Issue::new(IssueCode::DuplicateKey, path.to_string(), message)
 }
 
 /// Keys seen in one object: a short list, or a hash set once the object is large, so that an

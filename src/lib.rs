@@ -87,18 +87,11 @@ pub struct NormalizeRunsResult {
 fn read_single<'a>(input: &'a [u8], options: &Options) -> Checked<'a> {
     let fatal = |issue: Issue| Checked::Invalid(vec![issue]);
     if input.len() as u64 > options.max_bytes() {
-        return fatal(Issue::new(
-            IssueCode::InputTooLarge,
-            String::new(),
-            format!("the input is longer than maxBytes ({} bytes); nothing was read", options.max_bytes()),
-        ));
+        return fatal(batch::too_large(options.max_bytes()));
     }
     let text = match std::str::from_utf8(input) {
         Ok(text) => text.strip_prefix('\u{FEFF}').unwrap_or(text),
-        Err(e) => {
-            let message = format!("the input is not valid UTF-8 (byte {})", e.valid_up_to());
-            return fatal(Issue::new(IssueCode::InvalidUtf8, String::new(), message));
-        }
+        Err(e) => return fatal(batch::not_utf8(e.valid_up_to() as u64)),
     };
     let mut r = Reader::new(text, true);
     let outcome = match read_record(&mut r, Base::ROOT, options.unknown_fields()) {
@@ -112,10 +105,7 @@ fn read_single<'a>(input: &'a [u8], options: &Options) -> Checked<'a> {
     let line = memchr::memchr_iter(b'\n', before).count() as u64 + 1;
     let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
     let col = before.get(line_start..).unwrap_or_default().iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64 + 1;
-    fatal(
-        Issue::new(IssueCode::InvalidJson, String::new(), format!("invalid JSON at line {line}, column {col}: {msg}"))
-            .at(Some(line), Some(col)),
-    )
+    fatal(batch::invalid_json(&msg, line, col))
 }
 
 /// Check one run (SPEC §2, §3).

@@ -49,6 +49,58 @@ pub fn raw(o: &mut String, s: &str) {
     o.push_str(s);
 }
 
+/// A piece of a message for [`text!`]: text or a whole number.
+pub trait Piece {
+    fn put(&self, o: &mut String);
+}
+
+impl Piece for str {
+    fn put(&self, o: &mut String) {
+        o.push_str(self);
+    }
+}
+
+impl Piece for String {
+    fn put(&self, o: &mut String) {
+        o.push_str(self);
+    }
+}
+
+impl Piece for Cow<'_, str> {
+    fn put(&self, o: &mut String) {
+        o.push_str(self);
+    }
+}
+
+impl Piece for u64 {
+    fn put(&self, o: &mut String) {
+        unsigned(*self, o);
+    }
+}
+
+impl Piece for usize {
+    fn put(&self, o: &mut String) {
+        unsigned(*self as u64, o);
+    }
+}
+
+impl<T: Piece + ?Sized> Piece for &T {
+    fn put(&self, o: &mut String) {
+        (**self).put(o);
+    }
+}
+
+/// A message from pieces: `text!("found ", n, " runs")`. Messages are built this way rather than
+/// with `format!`, which brought `core::fmt`'s formatting machinery into the .wasm.
+macro_rules! text {
+    ($($piece:expr),+ $(,)?) => {{
+        let mut s = String::new();
+        $( $crate::out::Piece::put(&$piece, &mut s); )+
+        s
+    }};
+}
+pub(crate) use text;
+
 /// `s` as a JSON string, escaped as `JSON.stringify` escapes it.
 #[inline(never)]
 pub fn string(s: &str, o: &mut String) {

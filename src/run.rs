@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::issue::{push_token, Base, Issue, IssueCode};
 use crate::json::{serialize_number, Fail, KeySet, Reader, Scalar, Value, MAX_SAFE};
 use crate::options::UnknownFields;
+use crate::out::text;
 use crate::timestamp::{parse_timestamp, write_timestamp};
 
 /// The nine statuses of SPEC §2.1.
@@ -233,11 +234,8 @@ pub fn read_record<'a>(r: &mut Reader<'a>, base: Base<'_>, unknown: UnknownField
         let mut dups = Vec::new();
         let mut path = base.path();
         let found = r.scalar(&mut path, &mut dups)?;
-        let issue = Issue::new(
-            IssueCode::InvalidType,
-            base.path(),
-            format!("expected a run object, found {}", found.type_name()),
-        );
+        let issue =
+            Issue::new(IssueCode::InvalidType, base.path(), text!("expected a run object, found ", found.type_name()));
         return Ok(Checked::Invalid(vec![issue]));
     }
     let start = r.pos;
@@ -416,7 +414,7 @@ fn read_unknown<'a>(
     if !fresh {
         found.push((s, crate::json::duplicate_key(&path)));
     } else if mode == UnknownFields::Error {
-        found.push((s, Issue::new(IssueCode::UnknownField, path.clone(), format!("unknown field \"{key}\""))));
+        found.push((s, Issue::new(IssueCode::UnknownField, path.clone(), text!("unknown field \"", key, "\""))));
     }
     if fresh && mode == UnknownFields::Keep {
         let v = r.value(1, &mut path, &mut dups)?;
@@ -476,13 +474,13 @@ impl Errors<'_> {
     fn shape(&mut self, s: u16, key_path: &[&str], v: &Scalar<'_>, expected: &str) {
         let name = key_path.join("/");
         match v {
-            Scalar::Absent => self.add(s, IssueCode::MissingField, key_path, format!("\"{name}\" is required")),
-            Scalar::Null => self.add(s, IssueCode::MissingField, key_path, format!("\"{name}\" must not be null")),
+            Scalar::Absent => self.add(s, IssueCode::MissingField, key_path, text!("\"", name, "\" is required")),
+            Scalar::Null => self.add(s, IssueCode::MissingField, key_path, text!("\"", name, "\" must not be null")),
             other => self.add(
                 s,
                 IssueCode::InvalidType,
                 key_path,
-                format!("\"{name}\" must be {expected}, found {}", other.type_name()),
+                text!("\"", name, "\" must be ", expected, ", found ", other.type_name()),
             ),
         }
     }
@@ -529,7 +527,7 @@ fn check_count(e: &mut Errors<'_>, s: u16, key_path: &[&str], v: &Scalar<'_>) ->
                     s,
                     IssueCode::InvalidNumber,
                     key_path,
-                    format!("\"{name}\" must be a whole number from 0 to 2^53 − 1, found {}", describe(*n)),
+                    text!("\"", name, "\" must be a whole number from 0 to 2^53 − 1, found ", describe(*n)),
                 );
             }
             c
@@ -549,7 +547,7 @@ fn check_id<'a>(e: &mut Errors<'_>, v: &Scalar<'a>) -> Option<Cow<'a, str>> {
             let problem = if n == 0 {
                 Some("\"id\" is empty".to_string())
             } else if n > 64 {
-                Some(format!("\"id\" has {n} characters; at most 64 are allowed"))
+                Some(text!("\"id\" has ", n, " characters; at most 64 are allowed"))
             } else if t.chars().any(|c| matches!(c, '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}')) {
                 Some("\"id\" contains a control character".to_string())
             } else {
@@ -567,13 +565,13 @@ fn check_id<'a>(e: &mut Errors<'_>, v: &Scalar<'a>) -> Option<Cow<'a, str>> {
             }
         }
         Scalar::Number(n) => match count(*n) {
-            Some(c) => Some(Cow::Owned(c.to_string())),
+            Some(c) => Some(Cow::Owned(text!(c))),
             None => {
                 e.add(
                     0,
                     IssueCode::InvalidId,
                     &["id"],
-                    format!("a numeric \"id\" must be a whole number from 0 to 2^53 − 1, found {}", describe(*n)),
+                    text!("a numeric \"id\" must be a whole number from 0 to 2^53 − 1, found ", describe(*n)),
                 );
                 None
             }
@@ -595,7 +593,7 @@ fn check_timestamp(e: &mut Errors<'_>, s: u16, key: &str, v: &Scalar<'_>, null_o
                     s,
                     IssueCode::InvalidTimestamp,
                     &[key],
-                    format!("\"{key}\" is not an RFC 3339 date-time with an offset: {}", quote(t)),
+                    text!("\"", key, "\" is not an RFC 3339 date-time with an offset: ", quote(t)),
                 );
                 Err(())
             }
@@ -626,7 +624,7 @@ fn check<'a>(raw: RawRun<'a>, base: Base<'_>, mode: UnknownFields) -> Checked<'a
         Scalar::String(s) => {
             let st = SyncRunStatus::parse(s);
             if st.is_none() {
-                e.add(1, IssueCode::UnknownStatus, &["status"], format!("unknown status {}; expected one of success, warning, failed, cancelled, interrupted, queued, querying, processing, reporting", quote(s)));
+                e.add(1, IssueCode::UnknownStatus, &["status"], text!("unknown status ", quote(s), "; expected one of success, warning, failed, cancelled, interrupted, queued, querying, processing, reporting"));
             }
             st
         }
@@ -647,7 +645,7 @@ fn check<'a>(raw: RawRun<'a>, base: Base<'_>, mode: UnknownFields) -> Checked<'a
                 5,
                 IssueCode::InvalidNumber,
                 &["completionRatio"],
-                format!("\"completionRatio\" must be a number from 0 to 1, found {}", describe(*n)),
+                text!("\"completionRatio\" must be a number from 0 to 1, found ", describe(*n)),
             );
             None
         }
@@ -695,7 +693,7 @@ fn check<'a>(raw: RawRun<'a>, base: Base<'_>, mode: UnknownFields) -> Checked<'a
                 slot(SLOT_ERROR, 0),
                 IssueCode::InvalidType,
                 &["error"],
-                format!("\"error\" must be a string or null, found {}", other.type_name()),
+                text!("\"error\" must be a string or null, found ", other.type_name()),
             );
             None
         }
@@ -780,7 +778,7 @@ impl ValidRun<'_> {
                 w.push(Issue::new(
                     IssueCode::RowsExceedPlanned,
                     path,
-                    format!("{op}: {s} successful + {f} failed rows exceed {p} planned"),
+                    text!(op, ": ", s, " successful + ", f, " failed rows exceed ", p, " planned"),
                 ));
             }
         }
@@ -802,7 +800,7 @@ impl ValidRun<'_> {
             w.push(Issue::new(
                 IssueCode::FinishedWhileInProgress,
                 base.child("finishedAt"),
-                format!("status is \"{}\" (in progress) but \"finishedAt\" is set", self.status.as_str()),
+                text!("status is \"", self.status.as_str(), "\" (in progress) but \"finishedAt\" is set"),
             ));
         }
         w

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::batch::{Batch, Sink};
-use crate::out::ToJson;
+use crate::out::{text, ToJson};
 use crate::run::ValidRun;
 use crate::timestamp::write_timestamp;
 use crate::{Format, NormalizeRunsResult, Options, UnknownFields};
@@ -118,12 +118,12 @@ fn get(options: &JsValue, key: &str) -> Result<Option<JsValue>, JsValue> {
 }
 
 fn option_error(key: &str, expected: &str, got: &JsValue) -> JsValue {
-    let shown = if got.is_string() {
-        format!("{:?}", got.as_string().unwrap_or_default())
-    } else {
-        got.js_typeof().as_string().unwrap_or_default()
-    };
-    misuse("invalid_option", &format!("option {key} must be {expected}, got {shown}"))
+    let mut shown = String::new();
+    match got.as_string() {
+        Some(s) => crate::out::string(&s, &mut shown),
+        None => shown = got.js_typeof().as_string().unwrap_or_default(),
+    }
+    misuse("invalid_option", &text!("option ", key, " must be ", expected, ", got ", shown))
 }
 
 fn count_option(options: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
@@ -318,7 +318,7 @@ fn chunk_bytes(chunk: &JsValue) -> Result<Vec<u8>, JsValue> {
     } else {
         Err(misuse(
             "unsupported_input",
-            &format!("push takes a string or a Uint8Array, got {}", chunk.js_typeof().as_string().unwrap_or_default()),
+            &text!("push takes a string or a Uint8Array, got ", chunk.js_typeof().as_string().unwrap_or_default()),
         ))
     }
 }
