@@ -5,6 +5,7 @@
 //! whatever has arrived and keeps the bytes it did not consume (at most the record it is inside).
 //! So the stream gives the batch's answer by construction, issues and line numbers included.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
@@ -253,7 +254,9 @@ pub struct Engine {
     line: u64,
     col: u64,
     /// Keys of the envelope seen so far, for duplicate keys (a hash set: an envelope may be hostile).
-    env_keys: HashSet<String>,
+    /// Keys seen in the envelope (`Cow` only to share json::KeySet's set type: one copy of the
+    /// hash table code in the .wasm).
+    env_keys: HashSet<Cow<'static, str>>,
     /// A whole-input issue that wins over records: invalid JSON, not a batch, `data` not an array.
     pub fatal: Option<Issue>,
     /// "Not a batch" or "`data` not an array": reported at the end unless the text also turns
@@ -494,7 +497,7 @@ impl Engine {
                     r.skip_value(1, &mut path.clone(), &mut found)?;
                 }
                 if fresh {
-                    self.env_keys.insert(key.into_owned());
+                    self.env_keys.insert(Cow::Owned(key.into_owned()));
                 }
                 found.into_iter().for_each(|i| tally.issue(i));
                 self.mode = Mode::Json(Json::Envelope { after: true });
@@ -526,7 +529,7 @@ impl Engine {
         let mut found = Vec::new();
         let mut has_more = None;
         let mut keys = KeySet::default();
-        let mut names: HashSet<String> = HashSet::new();
+        let mut names: HashSet<Cow<'static, str>> = HashSet::new();
         if r.object_start()? {
             loop {
                 let key = r.key()?;
@@ -551,7 +554,7 @@ impl Engine {
                             text!("the envelope's \"data\" must be an array of runs, found ", v.type_name()),
                         ))
                     };
-                    names.insert(key.into_owned());
+                    names.insert(Cow::Owned(key.into_owned()));
                     self.env_keys = names;
                     tally.has_more = has_more;
                     found.into_iter().for_each(|i| tally.issue(i));
@@ -572,7 +575,7 @@ impl Engine {
                     r.skip_value(1, &mut path.clone(), &mut found)?;
                 }
                 if fresh {
-                    names.insert(key.into_owned());
+                    names.insert(Cow::Owned(key.into_owned()));
                 }
                 if !r.comma_or(b'}')? {
                     break;

@@ -55,18 +55,21 @@ pub trait Piece {
 }
 
 impl Piece for str {
+    #[inline(never)]
     fn put(&self, o: &mut String) {
         o.push_str(self);
     }
 }
 
 impl Piece for String {
+    #[inline(never)]
     fn put(&self, o: &mut String) {
         o.push_str(self);
     }
 }
 
 impl Piece for Cow<'_, str> {
+    #[inline(never)]
     fn put(&self, o: &mut String) {
         o.push_str(self);
     }
