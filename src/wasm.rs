@@ -400,8 +400,3 @@ impl RecordStream {
         encode(&stream.finish())
     }
 }
-
-/// Talc instead of the default dlmalloc: about 5 KB smaller in the .wasm and faster on
-/// allocation-heavy paths (issue #6).
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
