@@ -632,9 +632,15 @@ fn detect(
 
 /// Reads a whole text or a sequence of chunks into a batch result.
 pub struct Batch<S: Sink + Default> {
-    engine: Engine,
-    pub tally: Tally,
+    feed: Feed,
     pub sink: S,
+}
+
+/// Everything of a [`Batch`] but its sink: not generic, so one copy of this code serves every
+/// kind of sink (the .wasm had one per sink).
+struct Feed {
+    engine: Engine,
+    tally: Tally,
     max_bytes: u64,
     /// Bytes received, for `maxBytes`.
     total: u64,
@@ -667,10 +673,42 @@ pub(crate) fn not_utf8(at: u64) -> Issue {
 
 impl<S: Sink + Default> Batch<S> {
     pub fn new(options: &Options, sink: S) -> Batch<S> {
-        Batch {
+        Batch { feed: Feed::new(options), sink }
+    }
+
+    /// The counts and issues so far.
+    pub fn tally(&mut self) -> &mut Tally {
+        &mut self.feed.tally
+    }
+
+    /// Read a whole text at once (no copy).
+    pub fn whole(mut self, text: &[u8]) -> (Tally, S) {
+        let done = self.feed.whole(text, &mut self.sink);
+        self.result(done)
+    }
+
+    /// Take one more chunk of a text (SPEC §7).
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.feed.push(chunk, &mut self.sink);
+    }
+
+    /// No more chunks: read what is left and give the result.
+    pub fn finish(mut self) -> (Tally, S) {
+        let done = self.feed.finish(&mut self.sink);
+        self.result(done)
+    }
+
+    /// The tally, and the sink unless the input as a whole could not be read (`readable`).
+    fn result(self, (tally, readable): (Tally, bool)) -> (Tally, S) {
+        (tally, if readable { self.sink } else { S::default() })
+    }
+}
+
+impl Feed {
+    fn new(options: &Options) -> Feed {
+        Feed {
             engine: Engine::new(options),
             tally: Tally::new(options.max_issues()),
-            sink,
             max_bytes: options.max_bytes(),
             total: 0,
             buf: String::new(),
@@ -681,8 +719,7 @@ impl<S: Sink + Default> Batch<S> {
         }
     }
 
-    /// Read a whole text at once (no copy).
-    pub fn whole(mut self, text: &[u8]) -> (Tally, S) {
+    fn whole(&mut self, text: &[u8], sink: &mut dyn Sink) -> (Tally, bool) {
         if text.len() as u64 > self.max_bytes {
             self.early = Some(too_large(self.max_bytes));
         } else {
@@ -690,15 +727,14 @@ impl<S: Sink + Default> Batch<S> {
                 Err(e) => self.early = Some(not_utf8(e.valid_up_to() as u64)),
                 Ok(text) => {
                     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-                    self.engine.feed(text, true, &mut self.tally, &mut self.sink);
+                    self.engine.feed(text, true, &mut self.tally, sink);
                 }
             }
         }
         self.finish_tally()
     }
 
-    /// Take one more chunk of a text (SPEC §7).
-    pub fn push(&mut self, chunk: &[u8]) {
+    fn push(&mut self, chunk: &[u8], sink: &mut dyn Sink) {
         let before = self.total;
         self.total = self.total.saturating_add(chunk.len() as u64);
         if self.total > self.max_bytes {
@@ -715,7 +751,7 @@ impl<S: Sink + Default> Batch<S> {
             return;
         }
         match self.take_text(chunk, before) {
-            Ok(()) => self.drain(false),
+            Ok(()) => self.drain(false, sink),
             Err(at) => {
                 self.early = Some(not_utf8(at));
                 self.buf = String::new();
@@ -761,7 +797,7 @@ impl<S: Sink + Default> Batch<S> {
         Ok(())
     }
 
-    fn drain(&mut self, last: bool) {
+    fn drain(&mut self, last: bool, sink: &mut dyn Sink) {
         if !last && self.buf.len() < self.retry_at {
             return; // the record in the buffer is still incomplete; wait until it has doubled
         }
@@ -774,7 +810,7 @@ impl<S: Sink + Default> Batch<S> {
             }
             self.started = true;
         }
-        let n = self.engine.feed(&self.buf, last, &mut self.tally, &mut self.sink);
+        let n = self.engine.feed(&self.buf, last, &mut self.tally, sink);
         // The engine stops between tokens or lines, so `n` is on a character boundary.
         if self.buf.is_char_boundary(n) {
             self.buf.drain(..n);
@@ -787,11 +823,10 @@ impl<S: Sink + Default> Batch<S> {
         self.retry_at = if self.buf.len() > RETRY_FLOOR { 2 * self.buf.len() } else { 0 };
     }
 
-    /// No more chunks: read what is left and give the result.
-    pub fn finish(mut self) -> (Tally, S) {
+    fn finish(&mut self, sink: &mut dyn Sink) -> (Tally, bool) {
         if self.early.is_none() {
             if self.pending.is_empty() {
-                self.drain(true);
+                self.drain(true, sink);
             } else {
                 // The text ended inside a UTF-8 sequence.
                 self.early = Some(not_utf8(self.total - self.pending.len() as u64));
@@ -800,11 +835,16 @@ impl<S: Sink + Default> Batch<S> {
         self.finish_tally()
     }
 
-    fn finish_tally(mut self) -> (Tally, S) {
-        if let Some(issue) = self.early.take().or_else(|| self.engine.fatal.take()) {
-            self.tally.only(issue);
-            self.sink = S::default();
-        }
-        (self.tally, self.sink)
+    /// The tally, and whether the input as a whole was readable (else the tally holds only the
+    /// issue that says why, and the sink's runs are to be dropped).
+    fn finish_tally(&mut self) -> (Tally, bool) {
+        let readable = match self.early.take().or_else(|| self.engine.fatal.take()) {
+            Some(issue) => {
+                self.tally.only(issue);
+                false
+            }
+            None => true,
+        };
+        (std::mem::replace(&mut self.tally, Tally::new(0)), readable)
     }
 }

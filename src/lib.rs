@@ -266,7 +266,7 @@ impl RecordStream {
         self.batch.push(chunk);
         RecordBatch {
             runs: std::mem::take(&mut self.batch.sink.0),
-            issues: std::mem::take(&mut self.batch.tally.issues),
+            issues: std::mem::take(&mut self.batch.tally().issues),
             counts: None,
         }
     }
