@@ -1,6 +1,6 @@
 //! Figures: the summary of one run (SPEC §4) and of a batch (SPEC §5).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -364,6 +364,63 @@ struct Day {
     failed_rows: u64,
 }
 
+impl Day {
+    fn merge(&mut self, other: &Day) {
+        self.runs = self.runs.saturating_add(other.runs);
+        self.succeeded = self.succeeded.saturating_add(other.succeeded);
+        self.failed = self.failed.saturating_add(other.failed);
+        self.attempted = self.attempted.saturating_add(other.attempted);
+        self.failed_rows = self.failed_rows.saturating_add(other.failed_rows);
+    }
+}
+
+/// Figures per UTC day: a prefix sorted by day with one entry per day, then entries added since
+/// (possibly several per day), merged into the prefix when they outgrow it. Not a BTreeMap: its
+/// code was 2 KB of the gzipped .wasm. Runs mostly come in time order, so the day is the last
+/// entry's; any order stays O(n log n) overall, with memory bounded by twice the distinct days.
+#[derive(Default)]
+struct Days {
+    list: Vec<(i64, Day)>,
+    sorted: usize,
+}
+
+impl Days {
+    fn entry(&mut self, day: i64) -> Option<&mut Day> {
+        let found = match self.list.last() {
+            Some((d, _)) if *d == day => Some(self.list.len() - 1),
+            _ => self.list.get(..self.sorted).and_then(|s| s.binary_search_by_key(&day, |(d, _)| *d).ok()),
+        };
+        let at = match found {
+            Some(at) => at,
+            None => {
+                if self.list.len() - self.sorted > self.sorted.max(64) {
+                    self.compact();
+                    return self.entry(day);
+                }
+                self.list.push((day, Day::default()));
+                self.list.len() - 1
+            }
+        };
+        self.list.get_mut(at).map(|(_, d)| d)
+    }
+
+    /// Sort everything by day and merge entries of the same day.
+    fn compact(&mut self) {
+        // Days of RFC 3339 years 0000-9999 are within ±2^22: offset into the sort's 40-bit keys.
+        let key = |(d, _): &(i64, Day)| d.saturating_add(1 << 39).clamp(0, (1 << 40) - 1) as u64;
+        let all = crate::sort::sort_by_key(std::mem::take(&mut self.list), key);
+        let mut merged: Vec<(i64, Day)> = Vec::with_capacity(all.len());
+        for (d, x) in all {
+            match merged.last_mut() {
+                Some((last, y)) if *last == d => y.merge(&x),
+                _ => merged.push((d, x)),
+            }
+        }
+        self.sorted = merged.len();
+        self.list = merged;
+    }
+}
+
 /// Accumulates the figures of valid, de-duplicated runs with a few bytes per run.
 #[derive(Default)]
 pub struct Figures {
@@ -389,7 +446,7 @@ pub struct Figures {
     /// Length of `failures` after its last pruning.
     failures_pruned: usize,
     errors: HashMap<String, Group>,
-    daily: BTreeMap<i64, Day>,
+    daily: Days,
 }
 
 fn newer<T>(slot: &Option<(Key, T)>, key: Key) -> bool {
@@ -510,12 +567,13 @@ impl Figures {
                 set_string(&mut group.last_run_id, &run.id);
             }
         }
-        let day = self.daily.entry(day_of(run.created_at)).or_default();
-        day.runs += 1;
-        day.succeeded += u64::from(succeeded);
-        day.failed += u64::from(failed);
-        day.attempted = day.attempted.saturating_add(attempted);
-        day.failed_rows = day.failed_rows.saturating_add(sum3(f));
+        if let Some(day) = self.daily.entry(day_of(run.created_at)) {
+            day.runs += 1;
+            day.succeeded += u64::from(succeeded);
+            day.failed += u64::from(failed);
+            day.attempted = day.attempted.saturating_add(attempted);
+            day.failed_rows = day.failed_rows.saturating_add(sum3(f));
+        }
     }
 
     /// Write the figures into `out` (whose counts and issues the caller has filled).
@@ -560,8 +618,10 @@ impl Figures {
             }
         }
         out.top_errors = top;
-        out.daily = self
-            .daily
+        let mut daily = self.daily;
+        daily.compact();
+        out.daily = daily
+            .list
             .into_iter()
             .map(|(day, d)| {
                 let mut date = String::with_capacity(10);
@@ -576,5 +636,44 @@ impl Figures {
                 }
             })
             .collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// SPEC §5 `daily`: the per-day list against a BTreeMap, in every order runs may come in.
+    #[test]
+    fn days_in_any_order() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let orders: [&dyn Fn(i64, u64) -> i64; 4] = [
+            &|i, _| i / 50,                        // time order, 50 runs a day
+            &|i, _| -i,                            // every run a new, earlier day
+            &|i, r| (r % 1000) as i64 - i,         // random
+            &|i, _| (i % 2) * 3_000_000 - 719_468, // two days far apart, alternating
+        ];
+        for order in orders {
+            let mut days = Days::default();
+            let mut want: BTreeMap<i64, u64> = BTreeMap::new();
+            for i in 0..200_000 {
+                let day = order(i, next());
+                let failed = next() % 7;
+                let d = days.entry(day).unwrap();
+                d.runs += 1;
+                d.failed_rows += failed;
+                *want.entry(day).or_default() += 1 + (failed << 32);
+            }
+            days.compact();
+            let got: Vec<(i64, u64)> = days.list.iter().map(|(d, x)| (*d, x.runs + (x.failed_rows << 32))).collect();
+            assert_eq!(got, want.into_iter().collect::<Vec<_>>());
+        }
     }
 }
