@@ -610,19 +610,19 @@ fn push_index(path: &mut String, index: usize) {
 
 /// The `duplicate_key` issue for the key at `path`.
 pub fn duplicate_key(path: &str) -> Issue {
-    let token = path.rsplit('/').next().unwrap_or("");
-    // The JSON Pointer token unescaped: `~1` is `/`, `~0` is `~`.
+    let token = memchr::memrchr(b'/', path.as_bytes()).and_then(|i| path.get(i + 1..)).unwrap_or(path);
+    // The JSON Pointer token unescaped: `~1` is `/`, `~0` is `~` (`~` is ASCII, so every
+    // cut below is on a character boundary).
     let mut message = String::from("duplicate key \"");
-    let mut parts = token.split('~');
-    message.push_str(parts.next().unwrap_or(""));
-    for part in parts {
-        let (tilde, rest) = match part.strip_prefix('1') {
-            Some(rest) => ("/", rest),
-            None => ("~", part.strip_prefix('0').unwrap_or(part)),
-        };
-        message.push_str(tilde);
-        message.push_str(rest);
+    let mut rest = token;
+    while let Some(i) = memchr::memchr(b'~', rest.as_bytes()) {
+        message.push_str(rest.get(..i).unwrap_or_default());
+        let one = rest.as_bytes().get(i + 1) == Some(&b'1');
+        message.push(if one { '/' } else { '~' });
+        let skip = if matches!(rest.as_bytes().get(i + 1), Some(b'0' | b'1')) { 2 } else { 1 };
+        rest = rest.get(i + skip..).unwrap_or_default();
     }
+    message.push_str(rest);
     message.push_str("\" in one object");
     Issue::new(IssueCode::DuplicateKey, path.to_string(), message)
 }
@@ -826,6 +826,13 @@ mod tests {
         ] {
             let want: f64 = t.parse().unwrap();
             assert_eq!(parse(t).to_bits(), want.to_bits(), "{t}");
+        }
+    }
+
+    #[test]
+    fn duplicate_key_messages_unescape_the_pointer() {
+        for (path, key) in [("/a", "a"), ("/x/a~1b", "a/b"), ("/~0~1x~", "~/x~"), ("", ""), ("/é~01", "é~1")] {
+            assert_eq!(duplicate_key(path).message, format!("duplicate key \"{key}\" in one object"), "{path}");
         }
     }
 

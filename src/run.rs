@@ -561,7 +561,8 @@ fn check_id<'a>(e: &mut Errors<'_>, v: &Scalar<'a>) -> Option<Cow<'a, str>> {
     match v {
         Scalar::String(s) => {
             let t = s.trim();
-            let n = t.chars().count();
+            // Characters: the bytes that do not continue a UTF-8 sequence.
+            let n = t.bytes().filter(|&b| (b & 0xC0) != 0x80).count();
             let problem = if n == 0 {
                 Some("\"id\" is empty".to_string())
             } else if n > 64 {
