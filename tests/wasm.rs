@@ -119,3 +119,30 @@ fn stream_equals_batch() {
     let err = stream.push(JsValue::from_str("{}")).unwrap_err();
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("stream_finished"));
 }
+
+/// SPEC §2 numbers: spellings beyond the core's integer arithmetic (20+ significant digits,
+/// exponents beyond ±19) are parsed by JavaScript's Number() in wasm; the values must be what
+/// JSON.parse gives.
+#[wasm_bindgen_test]
+fn long_number_spellings_parse_as_javascript_does() {
+    for (ratio, want) in [
+        ("0.1000000000000000055511151231257827", 0.1),
+        ("5e-21", 5e-21),
+        ("1.0000000000000000000000000001", 1.0),
+        ("0.33333333333333333333333", 1.0 / 3.0),
+    ] {
+        let text = RUN.replace(r#""completionRatio":1"#, &format!(r#""completionRatio":{ratio}"#));
+        let out = normalize_run(JsValue::from_str(&text), None).unwrap();
+        assert_eq!(get(&out, "valid"), JsValue::TRUE, "{ratio}");
+        let got = get(&get(&out, "run"), "completionRatio").as_f64().unwrap();
+        assert_eq!(got, want, "{ratio}");
+    }
+    for size in ["12345678901234567890", "1e400", "9007199254740993"] {
+        let text = RUN.replace(r#""querySize":10"#, &format!(r#""querySize":{size}"#));
+        let out = validate_run(JsValue::from_str(&text), None).unwrap();
+        assert!(json(&out).contains("invalid_number"), "{size}: {}", json(&out));
+    }
+    let text = RUN.replace(r#""querySize":10"#, r#""querySize":9007199254740991e0"#);
+    let out = normalize_run(JsValue::from_str(&text), None).unwrap();
+    assert_eq!(get(&get(&out, "run"), "querySize").as_f64(), Some(9007199254740991.0));
+}
