@@ -6,8 +6,7 @@
 //! So the stream gives the batch's answer by construction, issues and line numbers included.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 use crate::issue::{child, Base, Issue, IssueCode};
 use crate::json::{duplicate_key, Fail, KeySet, Reader, Scalar};
@@ -15,6 +14,7 @@ use crate::options::{Format, Options, UnknownFields};
 use crate::out::text;
 use crate::run::{read_record, Checked, SyncRun, ValidRun};
 use crate::summary::{BatchSummary, Figures};
+use crate::table::{StrMap, U64Set};
 
 /// What happens to each valid, de-duplicated run.
 pub trait Sink {
@@ -34,36 +34,15 @@ impl Sink for Vec<SyncRun> {
     }
 }
 
-/// Hasher for 64-bit id keys: murmur3's finalizer, so that keys differing in a few bits
-/// (consecutive numeric ids, packed short ids) still spread over every bucket.
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        // Keyed by a per-instance seed: ids crafted to collide under one key (fmix64 can be
-        // inverted) do not collide under another, so de-duplication is no hash-flooding target.
-        fmix64(self.0 ^ hash_seed())
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 ^= n;
-    }
-}
-
 static HASH_SEED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// Seed the hash of id keys (the wasm boundary does it from `Math.random` before its first call;
+/// Seed every hash of the crate (src/table.rs, long ids; the wasm boundary does it from `Math.random` before its first call;
 /// native builds seed from the standard library's random keys on first use).
 pub fn set_hash_seed(seed: u64) {
     HASH_SEED.store(seed | 1, std::sync::atomic::Ordering::Relaxed);
 }
 
-fn hash_seed() -> u64 {
+pub(crate) fn hash_seed() -> u64 {
     let seed = HASH_SEED.load(std::sync::atomic::Ordering::Relaxed);
     if seed != 0 {
         return seed;
@@ -76,14 +55,6 @@ fn hash_seed() -> u64 {
     #[cfg(target_arch = "wasm32")]
     set_hash_seed(0x9E37_79B9_7F4A_7C15);
     HASH_SEED.load(std::sync::atomic::Ordering::Relaxed)
-}
-
-fn fmix64(mut k: u64) -> u64 {
-    k ^= k >> 33;
-    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    k ^= k >> 33;
-    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    k ^ (k >> 33)
 }
 
 /// A 64-bit key per id, so that de-duplicating a million runs costs ~10 bytes each, not a copy
@@ -125,7 +96,7 @@ pub struct Tally {
     pub warning_count: u64,
     pub issues: Vec<Issue>,
     pub issues_truncated: bool,
-    seen: HashSet<u64, BuildHasherDefault<IdHasher>>,
+    seen: U64Set,
 }
 
 impl Tally {
@@ -141,7 +112,7 @@ impl Tally {
             warning_count: 0,
             issues: Vec::new(),
             issues_truncated: false,
-            seen: HashSet::default(),
+            seen: U64Set::default(),
         }
     }
 
@@ -254,9 +225,7 @@ pub struct Engine {
     line: u64,
     col: u64,
     /// Keys of the envelope seen so far, for duplicate keys (a hash set: an envelope may be hostile).
-    /// Keys seen in the envelope (`Cow` only to share json::KeySet's set type: one copy of the
-    /// hash table code in the .wasm).
-    env_keys: HashSet<Cow<'static, str>>,
+    env_keys: StrMap<Cow<'static, str>, ()>,
     /// A whole-input issue that wins over records: invalid JSON, not a batch, `data` not an array.
     pub fatal: Option<Issue>,
     /// "Not a batch" or "`data` not an array": reported at the end unless the text also turns
@@ -299,7 +268,7 @@ impl Engine {
             mode,
             line: 1,
             col: 0,
-            env_keys: HashSet::new(),
+            env_keys: StrMap::default(),
             fatal: None,
             pending: None,
         }
@@ -497,7 +466,7 @@ impl Engine {
                     r.skip_value(1, &mut path.clone(), &mut found)?;
                 }
                 if fresh {
-                    self.env_keys.insert(Cow::Owned(key.into_owned()));
+                    self.env_keys.insert(Cow::Owned(key.into_owned()), ());
                 }
                 found.into_iter().for_each(|i| tally.issue(i));
                 self.mode = Mode::Json(Json::Envelope { after: true });
@@ -529,7 +498,7 @@ impl Engine {
         let mut found = Vec::new();
         let mut has_more = None;
         let mut keys = KeySet::default();
-        let mut names: HashSet<Cow<'static, str>> = HashSet::new();
+        let mut names: StrMap<Cow<'static, str>, ()> = StrMap::default();
         if r.object_start()? {
             loop {
                 let key = r.key()?;
@@ -554,7 +523,7 @@ impl Engine {
                             text!("the envelope's \"data\" must be an array of runs, found ", v.type_name()),
                         ))
                     };
-                    names.insert(Cow::Owned(key.into_owned()));
+                    names.insert(Cow::Owned(key.into_owned()), ());
                     self.env_keys = names;
                     tally.has_more = has_more;
                     found.into_iter().for_each(|i| tally.issue(i));
@@ -575,7 +544,7 @@ impl Engine {
                     r.skip_value(1, &mut path.clone(), &mut found)?;
                 }
                 if fresh {
-                    names.insert(Cow::Owned(key.into_owned()));
+                    names.insert(Cow::Owned(key.into_owned()), ());
                 }
                 if !r.comma_or(b'}')? {
                     break;

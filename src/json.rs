@@ -7,7 +7,6 @@
 //! failing when the window ends inside a value.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use crate::issue::{push_token, Issue, IssueCode};
 
@@ -632,21 +631,25 @@ pub fn duplicate_key(path: &str) -> Issue {
 #[derive(Default)]
 pub struct KeySet<'a> {
     few: Vec<Cow<'a, str>>,
-    many: Option<HashSet<Cow<'a, str>>>,
+    many: Option<crate::table::StrMap<Cow<'a, str>, ()>>,
 }
 
 impl<'a> KeySet<'a> {
     /// Insert a key; false when it was already there.
     pub fn insert(&mut self, k: Cow<'a, str>) -> bool {
         if let Some(set) = &mut self.many {
-            return set.insert(k);
+            return set.insert(k, ());
         }
         if self.few.contains(&k) {
             return false;
         }
         self.few.push(k);
         if self.few.len() > 16 {
-            self.many = Some(self.few.drain(..).collect());
+            let mut set = crate::table::StrMap::default();
+            for k in self.few.drain(..) {
+                set.insert(k, ());
+            }
+            self.many = Some(set);
         }
         true
     }

@@ -14,6 +14,7 @@ pub mod out;
 pub mod run;
 mod sort;
 pub mod summary;
+mod table;
 pub mod timestamp;
 /// The JavaScript exports (wasm32 only); public so that `tests/wasm.rs` can call them.
 #[cfg(target_arch = "wasm32")]

@@ -1,7 +1,5 @@
 //! Figures: the summary of one run (SPEC §4) and of a batch (SPEC §5).
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::issue::Issue;
@@ -453,7 +451,7 @@ pub struct Figures {
     failures: Vec<Key>,
     /// Length of `failures` after its last pruning.
     failures_pruned: usize,
-    errors: HashMap<String, Group>,
+    errors: crate::table::StrMap<String, Group>,
     daily: Days,
 }
 
@@ -567,12 +565,13 @@ impl Figures {
             self.last_failure = Some((key, seen));
         }
         if let Some(message) = &run.error {
-            let group = self.errors.entry(error_pattern(message)).or_default();
-            group.count += 1;
-            if group.count == 1 || key >= group.last {
-                group.last = key;
-                set_string(&mut group.last_message, message);
-                set_string(&mut group.last_run_id, &run.id);
+            if let Some(group) = self.errors.entry(error_pattern(message), Group::default) {
+                group.count += 1;
+                if group.count == 1 || key >= group.last {
+                    group.last = key;
+                    set_string(&mut group.last_message, message);
+                    set_string(&mut group.last_run_id, &run.id);
+                }
             }
         }
         if let Some(day) = self.daily.entry(day_of(run.created_at)) {
@@ -614,7 +613,7 @@ impl Figures {
         });
         // The ten first by count descending, then pattern: one pass, no sort of every group.
         let mut top: Vec<TopError> = Vec::with_capacity(11);
-        for (pattern, g) in self.errors {
+        for (pattern, g) in self.errors.into_entries() {
             let before = |t: &TopError| t.count > g.count || (t.count == g.count && t.pattern < pattern);
             let at = top.iter().take_while(|t| before(t)).count();
             if at < 10 {

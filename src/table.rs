@@ -1,0 +1,231 @@
+//! The crate's hash tables: a set of 64-bit keys (run ids) and a map from strings (object keys,
+//! error patterns). Small open-addressing tables instead of the standard library's: hashbrown
+//! was compiled once per key type (four copies, 7 KB of the .wasm before inlining), and its
+//! string hashing is keyed by `RandomState`, which on wasm32-unknown-unknown has no random source.
+//! Here every hash is keyed by the instance's random seed (`batch::set_hash_seed`), so
+//! colliding keys cannot be prepared in advance.
+
+use std::hash::{Hash, Hasher};
+
+use crate::batch::hash_seed;
+
+/// Murmur3's 64-bit finalizer: every input bit affects every output bit.
+pub fn fmix64(mut k: u64) -> u64 {
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    k ^ (k >> 33)
+}
+
+/// SipHash of `s`, keyed by the instance's seed.
+pub fn hash_str(s: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    hash_seed().hash(&mut h);
+    s.hash(&mut h);
+    h.finish()
+}
+
+/// Slots for `n` entries at a load of at most 3/4 (a power of two, at least 16).
+fn slots_for(n: usize) -> usize {
+    (n.saturating_mul(4) / 3 + 1).next_power_of_two().max(16)
+}
+
+/// A set of `u64` keys: linear probing over one `Vec<u64>` (8 bytes a slot, ~11 per key).
+#[derive(Default)]
+pub struct U64Set {
+    /// 0 marks an empty slot; key 0 is `has_zero`.
+    slots: Vec<u64>,
+    len: usize,
+    has_zero: bool,
+}
+
+impl U64Set {
+    /// Add `key`; false if it was there already.
+    pub fn insert(&mut self, key: u64) -> bool {
+        if key == 0 {
+            return !std::mem::replace(&mut self.has_zero, true);
+        }
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = fmix64(key ^ hash_seed()) as usize & mask;
+        loop {
+            match self.slots.get_mut(i) {
+                Some(slot) if *slot == key => return false,
+                Some(slot) if *slot == 0 => {
+                    *slot = key;
+                    self.len += 1;
+                    return true;
+                }
+                Some(_) => i = (i + 1) & mask,
+                None => return false, // unreachable: i is masked to the table
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = slots_for(self.len + 1).max(self.slots.len() * 2);
+        let old = std::mem::replace(&mut self.slots, vec![0; size]);
+        self.len = 0;
+        for key in old.into_iter().filter(|&k| k != 0) {
+            self.insert(key);
+        }
+    }
+}
+
+/// A map from strings to values, in insertion order: entries in a `Vec`, and an index of
+/// entry numbers (4 bytes a slot) probed by the entries' stored hashes.
+pub struct StrMap<K, V> {
+    entries: Vec<(K, V)>,
+    hashes: Vec<u64>,
+    /// 0 marks an empty slot; otherwise entry number + 1.
+    index: Vec<u32>,
+}
+
+impl<K, V> Default for StrMap<K, V> {
+    fn default() -> Self {
+        StrMap { entries: Vec::new(), hashes: Vec::new(), index: Vec::new() }
+    }
+}
+
+/// Where a key is: its entry, or the empty slot where it would go. Not generic, so the probing
+/// is compiled once for every kind of map.
+fn probe(index: &[u32], hashes: &[u64], h: u64, same: &dyn Fn(usize) -> bool) -> Result<usize, usize> {
+    let mask = index.len().wrapping_sub(1);
+    let mut i = h as usize & mask;
+    loop {
+        match index.get(i) {
+            Some(0) | None => return Err(i),
+            Some(&e) => {
+                let e = e as usize - 1;
+                if hashes.get(e) == Some(&h) && same(e) {
+                    return Ok(e);
+                }
+            }
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+impl<K: AsRef<str>, V> StrMap<K, V> {
+    fn find(&self, h: u64, key: &str) -> Result<usize, usize> {
+        let entries = &self.entries;
+        probe(&self.index, &self.hashes, h, &|e| entries.get(e).is_some_and(|(k, _)| k.as_ref() == key))
+    }
+
+    /// Append an entry known to be absent.
+    fn push(&mut self, h: u64, key: K, value: V) {
+        if (self.entries.len() + 1) * 4 > self.index.len() * 3 {
+            self.grow();
+        }
+        let slot = probe(&self.index, &self.hashes, h, &|_| false).unwrap_or_else(|empty| empty);
+        // An entry number that does not fit 32 bits (4 billion keys: more than wasm memory
+        // holds) is kept but not indexed.
+        if let (Some(s), Ok(n)) = (self.index.get_mut(slot), u32::try_from(self.entries.len() + 1)) {
+            *s = n;
+        }
+        self.entries.push((key, value));
+        self.hashes.push(h);
+    }
+
+    /// The value of `key`, added with `make` if missing. (Always `Some`.)
+    pub fn entry(&mut self, key: K, make: impl FnOnce() -> V) -> Option<&mut V> {
+        let h = hash_str(key.as_ref());
+        let at = match self.find(h, key.as_ref()) {
+            Ok(e) => e,
+            Err(_) => {
+                self.push(h, key, make());
+                self.entries.len() - 1
+            }
+        };
+        self.entries.get_mut(at).map(|(_, v)| v)
+    }
+
+    /// Whether `key` is there.
+    pub fn contains(&self, key: &str) -> bool {
+        self.find(hash_str(key), key).is_ok()
+    }
+
+    /// Add `key` if missing; false if it was there already.
+    pub fn insert(&mut self, key: K, value: V) -> bool {
+        let h = hash_str(key.as_ref());
+        if self.find(h, key.as_ref()).is_ok() {
+            return false;
+        }
+        self.push(h, key, value);
+        true
+    }
+
+    /// The entries, in insertion order.
+    pub fn into_entries(self) -> Vec<(K, V)> {
+        self.entries
+    }
+
+    fn grow(&mut self) {
+        let size = slots_for(self.entries.len() + 1).max(self.index.len() * 2);
+        self.index = vec![0; size];
+        let mask = size - 1;
+        for (e, &h) in self.hashes.iter().enumerate() {
+            let mut i = h as usize & mask;
+            while self.index.get(i).is_some_and(|&s| s != 0) {
+                i = (i + 1) & mask;
+            }
+            if let (Some(s), Ok(n)) = (self.index.get_mut(i), u32::try_from(e + 1)) {
+                *s = n;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::{HashMap, HashSet};
+
+    #[test]
+    fn u64_set_is_a_set() {
+        let mut ours = U64Set::default();
+        let mut std_set = HashSet::new();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for i in 0..300_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Repeats, zero, consecutive and random keys.
+            let k = match i % 4 {
+                0 => i / 8,
+                1 => x,
+                2 => x % 1000,
+                _ => 0,
+            };
+            assert_eq!(ours.insert(k), std_set.insert(k), "{k}");
+        }
+    }
+
+    #[test]
+    fn str_map_is_a_map_in_insertion_order() {
+        let mut ours: StrMap<String, u64> = StrMap::default();
+        let mut std_map: HashMap<String, u64> = HashMap::new();
+        let mut order = Vec::new();
+        for i in 0..200_000u64 {
+            let k = format!("k{}", (i * 7919) % 50_000);
+            if !std_map.contains_key(&k) {
+                order.push(k.clone());
+            }
+            assert_eq!(ours.contains(&k), std_map.contains_key(&k));
+            *ours.entry(k.clone(), || 0).unwrap() += i;
+            *std_map.entry(k).or_default() += i;
+        }
+        assert!(!ours.insert("k3".into(), 5));
+        assert!(ours.insert("new".into(), 5));
+        let entries = ours.into_entries();
+        assert_eq!(entries.len(), std_map.len() + 1);
+        let keys: Vec<&String> = entries.iter().map(|(k, _)| k).collect();
+        assert_eq!(keys[..order.len()], order.iter().collect::<Vec<_>>()[..]);
+        for (k, v) in &entries[..order.len()] {
+            assert_eq!(std_map[k], *v);
+        }
+    }
+}
