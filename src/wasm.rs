@@ -248,7 +248,12 @@ impl Columns {
     fn text(&mut self, s: &str) -> (f64, f64) {
         let start = self.units;
         self.table.push_str(s);
-        self.units += if s.is_ascii() { s.len() } else { s.encode_utf16().count() };
+        // UTF-16 units: one per character, two for the 4-byte ones (lead byte 0xF0 and up).
+        self.units += if s.is_ascii() {
+            s.len()
+        } else {
+            s.bytes().map(|b| usize::from((b & 0xC0) != 0x80) + usize::from(b >= 0xF0)).sum()
+        };
         (start as f64, self.units as f64)
     }
 
