@@ -609,19 +609,26 @@ fn push_index(path: &mut String, index: usize) {
 
 /// The `duplicate_key` issue for the key at `path`.
 pub fn duplicate_key(path: &str) -> Issue {
-    let token = memchr::memrchr(b'/', path.as_bytes()).and_then(|i| path.get(i + 1..)).unwrap_or(path);
-    // The JSON Pointer token unescaped: `~1` is `/`, `~0` is `~` (`~` is ASCII, so every
-    // cut below is on a character boundary).
+    let start = path.as_bytes().iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1);
+    // The JSON Pointer token unescaped: `~1` is `/`, `~0` is `~`.
     let mut message = String::from("duplicate key \"");
-    let mut rest = token;
-    while let Some(i) = memchr::memchr(b'~', rest.as_bytes()) {
-        message.push_str(rest.get(..i).unwrap_or_default());
-        let one = rest.as_bytes().get(i + 1) == Some(&b'1');
-        message.push(if one { '/' } else { '~' });
-        let skip = if matches!(rest.as_bytes().get(i + 1), Some(b'0' | b'1')) { 2 } else { 1 };
-        rest = rest.get(i + skip..).unwrap_or_default();
+    let mut chars = path.get(start..).unwrap_or_default().chars();
+    while let Some(c) = chars.next() {
+        if c != '~' {
+            message.push(c);
+            continue;
+        }
+        let rest = chars.as_str();
+        match rest.as_bytes().first() {
+            Some(b'1') => message.push('/'),
+            Some(b'0') => message.push('~'),
+            _ => {
+                message.push('~');
+                continue;
+            }
+        }
+        chars = rest.get(1..).unwrap_or_default().chars();
     }
-    message.push_str(rest);
     message.push_str("\" in one object");
     Issue::new(IssueCode::DuplicateKey, path.to_string(), message)
 }
