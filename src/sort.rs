@@ -4,23 +4,43 @@
 //! three copies were 16 KB of the .wasm (issue #6). Radix sorting is stable, linear, and faster
 //! than comparison sorts on the million durations of a big batch.
 
+/// Keys the radix sort orders: unsigned integers, by their bytes.
+pub trait Radix: Copy + Default {
+    const BYTES: usize;
+    fn byte(self, d: usize) -> usize;
+}
+
+impl Radix for u64 {
+    const BYTES: usize = 8;
+    fn byte(self, d: usize) -> usize {
+        ((self >> (8 * d)) & 255) as usize
+    }
+}
+
+impl Radix for u32 {
+    const BYTES: usize = 4;
+    fn byte(self, d: usize) -> usize {
+        ((self >> (8 * d)) & 255) as usize
+    }
+}
+
 /// Sort `v` ascending (stable, so equal keys keep their order — which only matters for callers
-/// that pack an index into the low bits).
-pub fn sort_u64(v: &mut Vec<u64>) {
+/// that pack an index into the low bits). Uses one buffer the size of `v`.
+pub fn sort<T: Radix>(v: &mut Vec<T>) {
     let n = v.len();
     if n < 2 {
         return;
     }
     let mut counts = [[0usize; 256]; 8];
     for &x in v.iter() {
-        for (d, c) in counts.iter_mut().enumerate() {
-            if let Some(k) = c.get_mut(((x >> (8 * d)) & 255) as usize) {
+        for (d, c) in counts.iter_mut().enumerate().take(T::BYTES) {
+            if let Some(k) = c.get_mut(x.byte(d)) {
                 *k += 1;
             }
         }
     }
-    let mut buf = vec![0u64; n];
-    for (d, c) in counts.iter().enumerate() {
+    let mut buf = vec![T::default(); n];
+    for (d, c) in counts.iter().enumerate().take(T::BYTES) {
         // Every key has the same byte here (the high bytes of small numbers): nothing to do.
         if c.contains(&n) {
             continue;
@@ -32,7 +52,7 @@ pub fn sort_u64(v: &mut Vec<u64>) {
             sum += k;
         }
         for &x in v.iter() {
-            if let Some(p) = next.get_mut(((x >> (8 * d)) & 255) as usize) {
+            if let Some(p) = next.get_mut(x.byte(d)) {
                 if let Some(slot) = buf.get_mut(*p) {
                     *slot = x;
                 }
@@ -44,13 +64,16 @@ pub fn sort_u64(v: &mut Vec<u64>) {
 }
 
 /// Sort `v` ascending.
-pub fn sort_i64(v: &mut [i64]) {
+pub fn sort_u64(v: &mut Vec<u64>) {
+    sort(v);
+}
+
+/// Sort `v` ascending (in its own allocation: the keys are made in place).
+pub fn sort_i64(v: &mut Vec<i64>) {
     // Flipping the sign bit orders i64 as u64.
-    let mut keys: Vec<u64> = v.iter().map(|&x| (x as u64) ^ (1 << 63)).collect();
-    sort_u64(&mut keys);
-    for (x, k) in v.iter_mut().zip(keys) {
-        *x = (k ^ (1 << 63)) as i64;
-    }
+    let mut keys: Vec<u64> = std::mem::take(v).into_iter().map(|x| (x as u64) ^ (1 << 63)).collect();
+    sort(&mut keys);
+    *v = keys.into_iter().map(|k| (k ^ (1 << 63)) as i64).collect();
 }
 
 /// Reorder `items` by `key` (ascending, stable). Keys must be below 2^40; at most 2^24 items
@@ -84,6 +107,11 @@ mod tests {
                     .collect();
                 let mut want = v.clone();
                 want.sort_unstable();
+                let mut small: Vec<u32> = v.iter().map(|&k| k as u32).collect();
+                let mut want_small = small.clone();
+                want_small.sort_unstable();
+                sort(&mut small);
+                assert_eq!(small, want_small, "u32 n {n} shift {shift}");
                 sort_u64(&mut v);
                 assert_eq!(v, want, "n {n} shift {shift}");
                 let mut s: Vec<i64> = want.iter().rev().map(|&k| k as i64).collect();
