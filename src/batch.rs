@@ -6,7 +6,6 @@
 //! So the stream gives the batch's answer by construction, issues and line numbers included.
 
 use std::borrow::Cow;
-use std::hash::{Hash, Hasher};
 
 use crate::issue::{child, Base, Issue, IssueCode};
 use crate::json::{duplicate_key, Fail, KeySet, Reader, Scalar};
@@ -36,8 +35,8 @@ impl Sink for Vec<SyncRun> {
 
 static HASH_SEED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// Seed every hash of the crate (src/table.rs, long ids; the wasm boundary does it from `Math.random` before its first call;
-/// native builds seed from the standard library's random keys on first use).
+/// Seed every hash of the crate (src/table.rs; the wasm boundary does it from `Math.random`
+/// before its first call; native builds seed from the standard library's random keys on first use).
 pub fn set_hash_seed(seed: u64) {
     HASH_SEED.store(seed | 1, std::sync::atomic::Ordering::Relaxed);
 }
@@ -77,10 +76,7 @@ fn id_key(id: &str) -> u64 {
     } else {
         // Keyed with the instance's seed: with a fixed key, colliding pairs of long ids can be
         // searched for offline (minutes on one core) and one of them would be dropped.
-        let mut s = std::collections::hash_map::DefaultHasher::new();
-        hash_seed().hash(&mut s);
-        id.hash(&mut s);
-        (1 << 63) | (s.finish() >> 1)
+        (1 << 63) | (crate::table::hash_str(id) >> 1)
     }
 }
 
@@ -403,26 +399,28 @@ impl Engine {
         sink: &mut dyn Sink,
     ) -> Result<Step, Fail> {
         match state {
-            Json::Top => {
-                match r.peek()? {
-                    b'[' => {
-                        r.pos += 1;
-                        self.mode = Mode::Json(Json::Element { env: false, first: true });
-                        Ok(Step::To(base + r.pos))
-                    }
-                    b'{' => self.object_top(r, base, tally, sink),
-                    _ => {
-                        let found = r.scalar(&mut String::new(), &mut Vec::new())?;
-                        self.pending = Some(Issue::new(
+            Json::Top => match r.peek()? {
+                b'[' => {
+                    r.pos += 1;
+                    self.mode = Mode::Json(Json::Element { env: false, first: true });
+                    Ok(Step::To(base + r.pos))
+                }
+                b'{' => self.object_top(r, base, tally, sink),
+                _ => {
+                    let found = r.scalar(&mut String::new(), &mut Vec::new())?;
+                    self.pending = Some(Issue::new(
                         IssueCode::InvalidType,
                         String::new(),
-                        text!("expected an array of runs, a {\"data\": [...]} envelope, NDJSON or a run object, found ", found.type_name()),
+                        text!(
+                            "expected an array of runs, a {\"data\": [...]} envelope, NDJSON or a run object, ",
+                            "found ",
+                            found.type_name()
+                        ),
                     ));
-                        self.mode = Mode::Json(Json::Trailing);
-                        Ok(Step::To(base + r.pos))
-                    }
+                    self.mode = Mode::Json(Json::Trailing);
+                    Ok(Step::To(base + r.pos))
                 }
-            }
+            },
             Json::Element { env, first } => {
                 if first && r.peek()? == b']' {
                     r.pos += 1;

@@ -136,26 +136,25 @@ impl<'a> Lane<'_, 'a> {
         (self.r.buf.get(self.r.pos..end)? == b"null").then(|| self.r.pos = end)
     }
 
-    /// Decimal digits of a whole number below 10^15 (exact in f64, no sign, fraction or exponent).
-    #[inline]
-    fn digits(&mut self) -> Option<(&'a str, u64)> {
+    /// The value of the decimal digits at the reader, a whole number below 10^15 (exact in f64;
+    /// no sign, fraction or exponent). The hottest loop of a batch: ten counts per run.
+    #[inline(always)]
+    fn whole(&mut self) -> Option<u64> {
+        let b = self.r.buf;
         let start = self.r.pos;
-        let mut value: u64 = 0;
         let mut i = start;
-        while let Some(&d @ b'0'..=b'9') = self.r.buf.get(i) {
-            value = value * 10 + u64::from(d - b'0');
+        let mut value: u64 = 0;
+        while let Some(&d @ b'0'..=b'9') = b.get(i) {
+            value = value.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
             i += 1;
-            if i - start > 15 {
-                return None;
-            }
         }
         let n = i - start;
-        let leading_zero = n > 1 && self.r.buf.get(start) == Some(&b'0');
-        if n == 0 || leading_zero || matches!(self.r.buf.get(i), Some(b'.' | b'e' | b'E')) {
+        let leading_zero = n > 1 && b.get(start) == Some(&b'0');
+        if n == 0 || n > 15 || leading_zero || matches!(b.get(i), Some(b'.' | b'e' | b'E')) {
             return None;
         }
         self.r.pos = i;
-        Some((self.r.text().get(start..i)?, value))
+        Some(value)
     }
 
     fn id(&mut self) -> Option<Cow<'a, str>> {
@@ -166,7 +165,11 @@ impl<'a> Lane<'_, 'a> {
                 let plain = (1..=64).contains(&s.len()) && s.bytes().all(|b| (0x21..0x7F).contains(&b));
                 plain.then_some(Cow::Borrowed(s))
             }
-            b'0'..=b'9' => self.digits().map(|(text, _)| Cow::Borrowed(text)),
+            b'0'..=b'9' => {
+                let start = self.r.pos;
+                self.whole()?;
+                self.r.text().get(start..self.r.pos).map(Cow::Borrowed)
+            }
             _ => None,
         }
     }
@@ -196,26 +199,10 @@ impl<'a> Lane<'_, 'a> {
         (0.0..=1.0).contains(&n).then_some(n)
     }
 
-    /// A whole number below 10^15 (no sign, fraction or exponent): the counts. As `digits`
-    /// without making the text (the hottest loop of a batch: ten counts per run).
-    #[inline(always)]
+    /// A count: a whole number below 10^15.
     fn count(&mut self) -> Option<u64> {
         self.next()?;
-        let b = self.r.buf;
-        let start = self.r.pos;
-        let mut i = start;
-        let mut value: u64 = 0;
-        while let Some(&d @ b'0'..=b'9') = b.get(i) {
-            value = value.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
-            i += 1;
-        }
-        let n = i - start;
-        let leading_zero = n > 1 && b.get(start) == Some(&b'0');
-        if n == 0 || n > 15 || leading_zero || matches!(b.get(i), Some(b'.' | b'e' | b'E')) {
-            return None;
-        }
-        self.r.pos = i;
-        Some(value)
+        self.whole()
     }
 
     fn counts(&mut self) -> Option<[u64; 3]> {

@@ -63,11 +63,6 @@ pub fn sort<T: Radix>(v: &mut Vec<T>) {
     }
 }
 
-/// Sort `v` ascending.
-pub fn sort_u64(v: &mut Vec<u64>) {
-    sort(v);
-}
-
 /// Sort `v` ascending (in its own allocation: the keys are made in place).
 pub fn sort_i64(v: &mut Vec<i64>) {
     // Flipping the sign bit orders i64 as u64.
@@ -76,16 +71,26 @@ pub fn sort_i64(v: &mut Vec<i64>) {
     *v = keys.into_iter().map(|k| (k ^ (1 << 63)) as i64).collect();
 }
 
-/// Reorder `items` by `key` (ascending, stable). Keys must be below 2^40; at most 2^24 items
-/// take part (any beyond keep their place at the end — no batch makes that many per run).
-pub fn sort_by_key<T>(items: Vec<T>, key: impl Fn(&T) -> u64) -> Vec<T> {
-    let mut keys: Vec<u64> = items.iter().enumerate().map(|(i, t)| (key(t) << 24) | (i as u64 & 0xFF_FFFF)).collect();
-    if keys.windows(2).all(|w| matches!(w, [a, b] if a <= b)) || items.len() > 1 << 24 {
-        return items;
+/// The positions of `keys` in ascending order of key, equal keys in their original order.
+/// Keys must be below 2^40: they are packed above a 24-bit position for one u64 sort. More than
+/// 2^24 keys are left in their order (no caller comes near: issues of one run, days).
+pub fn order(keys: Vec<u64>) -> Vec<usize> {
+    let n = keys.len();
+    if n > 1 << 24 {
+        return (0..n).collect();
     }
-    sort_u64(&mut keys);
+    let mut packed: Vec<u64> = keys.into_iter().enumerate().map(|(i, k)| (k << 24) | i as u64).collect();
+    if !packed.windows(2).all(|w| matches!(w, [a, b] if a <= b)) {
+        sort(&mut packed);
+    }
+    packed.into_iter().map(|p| (p & 0xFF_FFFF) as usize).collect()
+}
+
+/// Reorder `items` by `key` (ascending, stable), as [`order`] does.
+pub fn sort_by_key<T>(items: Vec<T>, key: impl Fn(&T) -> u64) -> Vec<T> {
+    let positions = order(items.iter().map(key).collect());
     let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    keys.iter().filter_map(|k| slots.get_mut((k & 0xFF_FFFF) as usize).and_then(Option::take)).collect()
+    positions.into_iter().filter_map(|i| slots.get_mut(i).and_then(Option::take)).collect()
 }
 
 #[cfg(test)]
@@ -112,7 +117,7 @@ mod tests {
                 want_small.sort_unstable();
                 sort(&mut small);
                 assert_eq!(small, want_small, "u32 n {n} shift {shift}");
-                sort_u64(&mut v);
+                sort(&mut v);
                 assert_eq!(v, want, "n {n} shift {shift}");
                 let mut s: Vec<i64> = want.iter().rev().map(|&k| k as i64).collect();
                 let mut want_s = s.clone();

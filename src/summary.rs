@@ -423,19 +423,14 @@ impl Days {
 
     /// Sort everything by day and merge entries of the same day.
     fn compact(&mut self) {
-        // Sort indices by day: key = day (offset to be positive; days of RFC 3339 years
-        // 0000-9999 are within ±2^22) above a 24-bit index. The list stays below 2^24 entries:
-        // at most twice the distinct days (3.7 million in those years) plus 64.
-        let mut keys: Vec<u64> = self
-            .list
-            .iter()
-            .enumerate()
-            .map(|(i, (d, _))| (d.saturating_add(1 << 39).clamp(0, (1 << 40) - 1) as u64) << 24 | i as u64)
-            .collect();
-        crate::sort::sort_u64(&mut keys);
+        // Days of RFC 3339 years 0000-9999 are within ±2^22: offset into the order's 40-bit keys.
+        // The list stays far below its 2^24 positions: at most twice the distinct days (3.7
+        // million in those years) plus 64.
+        let key = |d: i64| d.saturating_add(1 << 39).clamp(0, (1 << 40) - 1) as u64;
+        let positions = crate::sort::order(self.list.iter().map(|(d, _)| key(*d)).collect());
         let mut merged: Vec<(i64, Day)> = Vec::with_capacity(self.list.len());
-        for k in keys {
-            let Some(&(d, x)) = self.list.get((k & 0xFF_FFFF) as usize) else { continue };
+        for i in positions {
+            let Some(&(d, x)) = self.list.get(i) else { continue };
             match merged.last_mut() {
                 Some((last, y)) if *last == d => y.merge(&x),
                 _ => merged.push((d, x)),
