@@ -772,8 +772,9 @@ mod tests {
         Ok(v)
     }
 
-    /// `Reader::number` (integer arithmetic, `decimal_to_f64`) against the standard library's
-    /// exact parser, on number spellings of every shape.
+    /// SPEC §2 (counts spelled `3`, `3.0`, `3e2`; limits at 2^53 − 1) and §3.1 `invalid_number`
+    /// rest on exact values: `Reader::number` (integer arithmetic, `decimal_to_f64`) against the
+    /// standard library's exact parser, on number spellings of every shape.
     #[test]
     fn numbers_parse_exactly() {
         let parse = |t: &str| {
