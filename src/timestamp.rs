@@ -12,7 +12,6 @@
 //! Schneider's equivalent of his `civil_from_days` (Hinnant's own version
 //! covers days outside its range). The calendar is proleptic Gregorian.
 
-use core::fmt::Write as _;
 
 /// Milliseconds in one day.
 const MS_PER_DAY: i64 = 86_400_000;
@@ -375,8 +374,13 @@ fn year4(y: i64) -> Option<[u8; 4]> {
 /// digits), used for years outside 0000–9999.
 #[cold]
 fn push_expanded_year(y: i64, out: &mut String) {
-    // Writing to a String cannot fail.
-    let _ = write!(out, "{y:+07}");
+    let mut digits = String::new();
+    crate::out::unsigned(y.unsigned_abs(), &mut digits);
+    out.push(if y < 0 { '-' } else { '+' });
+    for _ in digits.len()..6 {
+        out.push('0');
+    }
+    out.push_str(&digits);
 }
 
 /// Write the canonical form of `ms` into `out`, exactly as JavaScript's
@@ -594,6 +598,12 @@ mod tests {
         assert_eq!(parse_timestamp("9999-12-31T23:59:59.999Z"), Some(MAX_MS));
         assert_eq!(day_of(MIN_MS), -719_162);
         assert_eq!(day_of(MAX_MS), 2_932_896);
+        // Outside 0000–9999 (never produced from valid input): JavaScript's
+        // expanded years, as `new Date(ms).toISOString()` writes them.
+        assert_eq!(format_timestamp(253_402_300_800_000), "+010000-01-01T00:00:00.000Z");
+        assert_eq!(format_timestamp(-62_198_755_200_000), "-000001-01-01T00:00:00.000Z");
+        assert_eq!(format_timestamp(-8_640_000_000_000_000), "-271821-04-20T00:00:00.000Z");
+        assert_eq!(format_timestamp(-62_164_195_198_766), "0000-02-05T00:00:01.234Z");
     }
 
     #[test]
