@@ -713,21 +713,33 @@ pub fn decimal_to_f64(mantissa: u64, exp10: i64) -> Option<f64> {
     if n > 19 {
         return None;
     }
-    let p = 10u128.pow(n as u32);
+    // n ≤ 19, so 10^n < 2^64.
+    let p = 10u64.pow(n as u32);
     if exp10 >= 0 {
         // Below 2^64 · 10^19 < 2^128; `as` rounds to nearest, ties to even.
         #[allow(clippy::cast_precision_loss)]
-        return Some((u128::from(mantissa) * p) as f64);
+        return Some((u128::from(mantissa) * u128::from(p)) as f64);
     }
-    // mantissa / 10^n: scale the numerator up to 128 bits, so that the quotient has at least
-    // 64 bits; a non-zero remainder is a sticky bit far below the rounding position. The
-    // result is at least 10^-19, so the power-of-two scaling back is exact.
-    let shift = mantissa.leading_zeros() + 64;
-    let num = u128::from(mantissa) << shift;
-    let q = (num / p) | u128::from(num % p != 0);
+    // mantissa / 10^n (here mantissa ≥ 2^53 and 10^n < 2^64): long division, one quotient bit
+    // per step, until the quotient has 64 bits; a non-zero remainder is a sticky bit far below
+    // the rounding position. Bit by bit rather than u128 `/`, which brings a 1 KB routine into
+    // the .wasm for numbers that are rare (18 and 19 significant digits). The result is at
+    // least 10^-19, so the power-of-two scaling back is exact.
+    let (mut q, mut r, mut shift) = (mantissa / p, mantissa % p, 0u64);
+    while q >> 63 == 0 {
+        // r < p < 2^64: 2r may carry out of 64 bits, and then it is certainly ≥ p.
+        let carry = r >> 63 != 0;
+        r <<= 1;
+        q <<= 1;
+        if carry || r >= p {
+            r = r.wrapping_sub(p);
+            q |= 1;
+        }
+        shift += 1;
+    }
     #[allow(clippy::cast_precision_loss)]
-    let q = q as f64;
-    Some(q * f64::from_bits(u64::from(1023 - shift) << 52))
+    let q = (q | u64::from(r != 0)) as f64;
+    Some(q * f64::from_bits((1023 - shift) << 52))
 }
 
 /// A JSON number token beyond [`decimal_to_f64`]: more than 19 significant digits or an
