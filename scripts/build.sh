@@ -16,8 +16,10 @@ bash scripts/setup.sh
 
 cargo build --release --target wasm32-unknown-unknown
 rm -rf pkg/glue
-wasm-bindgen --target web --out-dir pkg/glue --out-name syncrun \
+# --keep-debug keeps the name section, which snip-panics.mjs reads; wasm-opt drops it.
+wasm-bindgen --keep-debug --target web --out-dir pkg/glue --out-name syncrun \
   target/wasm32-unknown-unknown/release/syncrun.wasm
+node scripts/snip-panics.mjs pkg/glue/syncrun_bg.wasm pkg/glue/syncrun_bg.wasm
 # wasm-opt from the npm package `binaryen` (never Debian's v108, which breaks the externref
 # table). The feature flags are the ones rustc's wasm32 target enables by default.
 node_modules/.bin/wasm-opt -O3 \
