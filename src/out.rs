@@ -139,9 +139,14 @@ pub fn string(s: &str, o: &mut String) {
 /// The decimal digits of `n`.
 #[inline(never)]
 pub fn unsigned(n: u64, o: &mut String) {
+    let (buf, start) = digits(n);
+    push_ascii(buf.get(start..).unwrap_or_default(), o);
+}
+
+/// The decimal digits of `n`, right-aligned in 20 bytes, and where they start.
+fn digits(mut n: u64) -> ([u8; 20], usize) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
-    let mut n = n;
     loop {
         i -= 1;
         if let Some(slot) = buf.get_mut(i) {
@@ -149,12 +154,13 @@ pub fn unsigned(n: u64, o: &mut String) {
         }
         n /= 10;
         if n == 0 || i == 0 {
-            break;
+            return (buf, i);
         }
     }
-    for &d in buf.get(i..).unwrap_or_default() {
-        o.push(char::from(d));
-    }
+}
+
+fn push_ascii(bytes: &[u8], o: &mut String) {
+    bytes.iter().for_each(|&d| o.push(char::from(d)));
 }
 
 /// The decimal digits of `n`, with a `-` if negative.
@@ -178,12 +184,82 @@ pub fn number(n: f64, o: &mut String) {
         signed(n as i64, o);
         return;
     }
+    if n < 0.0 {
+        o.push('-');
+    }
+    let a = n.abs();
+    if !short_decimal(a, o) {
+        shortest(a, o);
+    }
+}
+
+/// Write `a` (positive, not a whole number) if its shortest round-trip form is a plain decimal
+/// with at most 15 fraction digits and fewer than 2^53 as digits (ratios, rates, means: nearly
+/// every number the library writes); false, having written nothing, when it is not.
+///
+/// The shortest form has the fewest fraction digits k for which some integer m gives back `a`
+/// as m / 10^k. For each k from 1 this tries the integer nearest to a·10^k and its neighbours
+/// (a·10^k is rounded once, so the exact nearest is among them): exactly one of them gives `a`
+/// back, then it is the answer; two or more, and JavaScript would pick the closest of several
+/// candidates, which is left to [`shortest`].
+fn short_decimal(a: f64, o: &mut String) -> bool {
+    if !(1e-6..=1e15).contains(&a) {
+        return false;
+    }
+    let mut scale = 1.0;
+    for k in 1..=15i64 {
+        scale *= 10.0;
+        let scaled = a * scale;
+        if scaled >= 9e15 {
+            return false;
+        }
+        // Nearest integer (0 ≤ scaled < 9e15); the exact one is within ±1 of it.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let m = (scaled + 0.5) as u64;
+        let back = |m: u64| crate::json::decimal_to_f64(m, -k) == Some(a);
+        let found = [m.wrapping_sub(1), m, m + 1].map(|c| c > 0 && back(c));
+        match found {
+            [false, false, false] => continue,
+            [false, true, false] => {
+                let (buf, start) = digits(m);
+                let ds = buf.get(start..).unwrap_or_default();
+                // m has no trailing zero (m / 10 would have been found at k − 1).
+                let k = k as usize;
+                match ds.len().checked_sub(k) {
+                    Some(0) | None => {
+                        o.push_str("0.");
+                        (ds.len()..k).for_each(|_| o.push('0'));
+                        push_ascii(ds, o);
+                    }
+                    Some(whole) => {
+                        let (int, frac) = ds.split_at(whole);
+                        push_ascii(int, o);
+                        o.push('.');
+                        push_ascii(frac, o);
+                    }
+                }
+                return true;
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// JavaScript's own `String(a)`, for the numbers [`short_decimal`] leaves: one call into the
+/// engine instead of a shortest-digits algorithm and its tables in the .wasm.
+#[cfg(target_arch = "wasm32")]
+#[cold]
+fn shortest(a: f64, o: &mut String) {
+    o.push_str(&crate::wasm::js_string(a));
+}
+
+/// `a` (positive, finite) as JavaScript's `String(a)`: zmij's shortest round-trip digits, laid
+/// out by ECMAScript's Number::toString rules.
+#[cfg(not(target_arch = "wasm32"))]
+fn shortest(a: f64, o: &mut String) {
     let mut buf = zmij::Buffer::new();
-    let text = buf.format_finite(n);
-    let (neg, text) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
+    let text = buf.format_finite(a);
     // zmij writes `d.ddd`, `ddd.d` or `d.ddde±x`: collect the digits and where the point goes
     // (value = 0.DIGITS × 10^point).
     let (mantissa, exp) = match text.split_once('e') {
@@ -225,9 +301,6 @@ pub fn number(n: f64, o: &mut String) {
     let point = point + if exp_neg { -exp_value } else { exp_value };
     let digits = digits.get(..k).unwrap_or_default();
     let push = |o: &mut String, ds: &[u8]| ds.iter().for_each(|&d| o.push(char::from(d)));
-    if neg {
-        o.push('-');
-    }
     let kk = k as i32;
     if kk <= point && point <= 21 {
         push(o, digits);
@@ -620,6 +693,43 @@ mod tests {
                 assert_eq!(back, if n == 0.0 { 0.0 } else { n }, "{n:e} → {}", num(n));
             }
         }
+    }
+
+    /// The short-decimal path must write exactly what the full shortest-digits path writes,
+    /// whenever it writes anything: decimals of every length, their neighbours one ulp away,
+    /// near-ties, and random bit patterns.
+    #[test]
+    fn short_decimals_agree_with_shortest_digits() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let (mut short, mut total) = (0, 0);
+        for i in 0..600_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let digits = 1 + (x >> 59) as i64 % 17;
+            let m = (x >> 8) % 10u64.pow(digits as u32);
+            let k = (x >> 4) as i64 % 19;
+            let a = match i % 4 {
+                0 => crate::json::decimal_to_f64(m, -k).unwrap_or(0.5),
+                1 => f64::from_bits(crate::json::decimal_to_f64(m, -k).unwrap_or(0.5).to_bits().wrapping_add(1)),
+                2 => f64::from_bits(crate::json::decimal_to_f64(m, -k).unwrap_or(0.5).to_bits().wrapping_sub(1)),
+                _ => f64::from_bits(x >> 2 | 0x3E00_0000_0000_0000),
+            };
+            if !a.is_finite() || a <= 0.0 || a.fract() == 0.0 {
+                continue;
+            }
+            let (mut fast, mut full) = (String::new(), String::new());
+            shortest(a, &mut full);
+            total += 1;
+            if short_decimal(a, &mut fast) {
+                short += 1;
+                assert_eq!(fast, full, "{a:e}");
+            } else {
+                assert!(fast.is_empty(), "{a:e}");
+            }
+        }
+        // Both paths must be exercised many times (about one in five takes the short one).
+        assert!(short > 100_000 && total - short > 100_000, "{short} of {total}");
     }
 
     #[test]

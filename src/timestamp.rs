@@ -12,7 +12,6 @@
 //! Schneider's equivalent of his `civil_from_days` (Hinnant's own version
 //! covers days outside its range). The calendar is proleptic Gregorian.
 
-
 /// Milliseconds in one day.
 const MS_PER_DAY: i64 = 86_400_000;
 

@@ -34,6 +34,10 @@ extern "C" {
     #[wasm_bindgen(js_name = Number)]
     pub(crate) fn js_number(text: &str) -> f64;
 
+    /// JavaScript's `String(n)`: the numbers `out::number` cannot write as a short decimal.
+    #[wasm_bindgen(js_name = String)]
+    pub(crate) fn js_string(n: f64) -> String;
+
     type TextEncoder;
     #[wasm_bindgen(constructor)]
     fn new() -> TextEncoder;

@@ -146,3 +146,29 @@ fn long_number_spellings_parse_as_javascript_does() {
     let out = normalize_run(JsValue::from_str(&text), None).unwrap();
     assert_eq!(get(&get(&out, "run"), "querySize").as_f64(), Some(9007199254740991.0));
 }
+
+/// Numbers leave as JavaScript's `String(n)` writes them: short decimals by the core's own
+/// digits, everything else by the engine's `String` (src/out.rs). Both must match the engine.
+#[wasm_bindgen_test]
+fn numbers_are_written_as_javascript_writes_them() {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for i in 0..50_000u64 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let n = match i % 3 {
+            0 => f64::from_bits(x),
+            1 => ((x >> 11) % 1_000_000) as f64 / 10f64.powi((x % 12) as i32),
+            _ => f64::from_bits(x >> 2 | 0x3E00_0000_0000_0000) * if x & 1 == 0 { 1.0 } else { -1.0 },
+        };
+        let mut ours = String::new();
+        syncrun::out::number(n, &mut ours);
+        // Number.prototype.toString(10) is String(n); JSON.stringify writes non-finite as null.
+        let js: String = if n.is_finite() {
+            js_sys::Number::from(n).to_string_with_radix(10).unwrap().into()
+        } else {
+            "null".into()
+        };
+        assert_eq!(ours, js, "{n:e}");
+    }
+}
