@@ -695,7 +695,8 @@ mod tests {
         }
     }
 
-    /// The short-decimal path must write exactly what the full shortest-digits path writes,
+    /// SPEC §8 (results are what `JSON.stringify` writes): the short-decimal path must write
+    /// exactly what the full shortest-digits path writes,
     /// whenever it writes anything: decimals of every length, their neighbours one ulp away,
     /// near-ties, and random bit patterns.
     #[test]

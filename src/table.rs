@@ -232,8 +232,8 @@ mod tests {
         }
     }
 
-    /// Ids in order (either way), with repeats and strays in between: the sorted runs and the
-    /// hash table must together still be exactly a set.
+    /// SPEC §3.2 duplicate_id rests on this: ids in order (either way), with repeats and strays
+    /// in between; the sorted runs and the hash table must together still be exactly a set.
     #[test]
     fn u64_set_of_ordered_keys() {
         for phase in 0..4u64 {

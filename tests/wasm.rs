@@ -147,7 +147,7 @@ fn long_number_spellings_parse_as_javascript_does() {
     assert_eq!(get(&get(&out, "run"), "querySize").as_f64(), Some(9007199254740991.0));
 }
 
-/// Numbers leave as JavaScript's `String(n)` writes them: short decimals by the core's own
+/// SPEC §8: numbers leave as JavaScript's `String(n)` (and so `JSON.stringify`) writes them: short decimals by the core's own
 /// digits, everything else by the engine's `String` (src/out.rs). Both must match the engine.
 #[wasm_bindgen_test]
 fn numbers_are_written_as_javascript_writes_them() {
