@@ -22,9 +22,15 @@ extern "C" {
     /// normalizeRuns' runs from the columns of [`Columns`].
     #[wasm_bindgen(js_name = buildRuns)]
     fn build_runs(table: &str, nums: &js_sys::Float64Array, count: u32) -> JsValue;
-    /// JSON text, or the SyncRunError to throw.
+    /// A `JsonWriter` of the value's JSON text, or the SyncRunError to throw.
     #[wasm_bindgen(js_name = valueToJson)]
     fn value_to_json(value: &JsValue) -> JsValue;
+
+    type JsonWriter;
+    /// Write more of the text into `view`: the bytes written, or −1 − that once the text is
+    /// complete; or a SyncRunError.
+    #[wasm_bindgen(method)]
+    fn write(this: &JsonWriter, view: &Uint8Array) -> JsValue;
 }
 
 #[wasm_bindgen]
@@ -74,12 +80,45 @@ fn misuse(code: &str, message: &str) -> JsValue {
 /// `s` as UTF-8, written by `TextEncoder.encodeInto` straight into wasm memory (no JS-side
 /// copy, no per-character loop).
 fn encode_string(s: &JsString) -> Vec<u8> {
-    let encoder = TextEncoder::new();
+    let mut out = Vec::new();
+    append_utf8(&TextEncoder::new(), s, &mut out);
+    out
+}
+
+/// The text a [`JsonWriter`] writes, a mebibyte at a time, straight into wasm memory.
+fn write_json(writer: &JsonWriter) -> Result<Vec<u8>, JsValue> {
+    const STRETCH: usize = 1 << 20;
+    let mut out: Vec<u8> = Vec::new();
+    loop {
+        let at = out.len();
+        out.resize(at + STRETCH, 0);
+        let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>();
+        let view = Uint8Array::new_with_byte_offset_and_length(
+            &memory.buffer(),
+            out.as_ptr() as u32 + at as u32,
+            STRETCH as u32,
+        );
+        let result = writer.write(&view);
+        let Some(n) = result.as_f64() else { return Err(result) };
+        let (written, done) = if n < 0.0 { (-1.0 - n, true) } else { (n, false) };
+        // A stretch always has room for the next character: no progress would be a broken writer.
+        if !(written > 0.0 || done) {
+            return Err(misuse("unsupported_input", "the input cannot be read as a JSON value"));
+        }
+        out.truncate(at + (written as usize).min(STRETCH));
+        if done {
+            return Ok(out);
+        }
+    }
+}
+
+/// Append `s` as UTF-8 to `out`.
+fn append_utf8(encoder: &TextEncoder, s: &JsString, out: &mut Vec<u8>) {
     let units = s.length() as usize;
-    // Most run text is ASCII: one byte per UTF-16 unit. Grow only if it is not.
-    let mut out: Vec<u8> = vec![0; units];
     let mut done_units = 0usize;
-    let mut done_bytes = 0usize;
+    let mut done_bytes = out.len();
+    // Most run text is ASCII: one byte per UTF-16 unit. Grow only if it is not.
+    out.resize(done_bytes + units, 0);
     loop {
         let rest = if done_units == 0 { s.clone() } else { s.slice(done_units as u32, units as u32) };
         let room = out.len() - done_bytes;
@@ -94,7 +133,7 @@ fn encode_string(s: &JsString) -> Vec<u8> {
         done_bytes += result.written() as usize;
         if done_units >= units {
             out.truncate(done_bytes);
-            return out;
+            return;
         }
         // At most 3 bytes per remaining UTF-16 unit.
         out.resize(done_bytes + (units - done_units) * 3 + 4, 0);
@@ -109,10 +148,10 @@ fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
     if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
         return Ok(bytes.to_vec());
     }
-    let json = value_to_json(input);
-    match json.dyn_ref::<JsString>() {
-        Some(s) => Ok(encode_string(s)),
-        None => Err(json),
+    let writer = value_to_json(input);
+    match writer.dyn_ref::<JsonWriter>() {
+        Some(writer) => write_json(writer),
+        None => Err(writer),
     }
 }
 

@@ -1,0 +1,94 @@
+// src/js/boundary.js's JsonWriter: parsed values reach the core as the very text JSON.stringify
+// writes (SPEC §1: the three input forms agree), though long arrays are stringified in slices
+// and written a stretch at a time. Driven here as src/wasm.rs drives it, with stretches small
+// enough that pieces and characters are cut at every place.
+import test from "node:test";
+import assert from "node:assert/strict";
+import { valueToJson, JsonWriter, SyncRunError } from "../../src/js/boundary.js";
+import * as api from "syncrun";
+
+/** The bytes a writer gives when asked `stretch` bytes at a time (src/wasm.rs `write_json`). */
+function written(value, stretch) {
+  const writer = valueToJson(value);
+  assert.ok(writer instanceof JsonWriter, String(writer && writer.message));
+  const chunks = [];
+  for (;;) {
+    const view = new Uint8Array(stretch);
+    const n = writer.write(view);
+    assert.equal(typeof n, "number");
+    const bytes = n < 0 ? -1 - n : n;
+    assert.ok(bytes > 0 || n < 0, "no progress");
+    chunks.push(view.subarray(0, bytes));
+    if (n < 0) return new TextDecoder().decode(Buffer.concat(chunks));
+  }
+}
+
+function run(i) {
+  return {
+    id: i, status: i % 7 ? "success" : "failed", createdAt: "2024-03-01T10:00:00.000Z", startedAt: "2024-03-01T10:00:01.000Z",
+    finishedAt: "2024-03-01T10:00:05.000Z",
+    completionRatio: (i % 10) / 10, querySize: i * 3,
+    plannedRows: { addedCount: i, changedCount: 0, removedCount: 0 },
+    successfulRows: { addedCount: i, changedCount: 0, removedCount: 0 },
+    failedRows: { addedCount: 0, changedCount: 0, removedCount: 0 },
+    error: i % 7 ? null : `bad row 😀 é ${i}`,
+  };
+}
+const runs = (n) => Array.from({ length: n }, (_, i) => run(i));
+
+test("SPEC §1: the writer's text is JSON.stringify's, for arrays and envelopes of every length", () => {
+  const values = [];
+  for (const n of [0, 1, 63, 64, 65, 127, 128, 129, 1000]) {
+    values.push(runs(n));
+    values.push({ data: runs(n), hasMore: n % 2 === 0 });
+    values.push({ before: "x", skipped: undefined, f() {}, data: runs(n), after: [runs(70)], hasMore: null });
+  }
+  values.push({ a: runs(100), b: runs(65), c: 1 }); // two long arrays
+  values.push([1, "two", null, [3], { four: 4 }, ...runs(80), undefined, () => 0]); // holes of JSON
+  values.push(runs(200).map((r, i) => (i % 50 ? r : [r, r]))); // arrays inside the slices
+  values.push(42, "text", null, true, { data: [] });
+  for (const value of values) {
+    const want = JSON.stringify(value);
+    for (const stretch of [4, 5, 7, 64, 1000, 1 << 20]) {
+      assert.equal(written(value, stretch), want, `${want.slice(0, 60)}… in stretches of ${stretch}`);
+    }
+  }
+});
+
+test("SPEC §1: values with toJSON, NaN or BigInt are written whole, as before", () => {
+  const dated = runs(100).map((r, i) => (i === 70 ? { ...r, createdAt: new Date(Date.UTC(2024, 2, 1)) } : r));
+  assert.equal(written(dated, 7), JSON.stringify(dated));
+  const withToJSON = Object.assign(runs(100), { toJSON: () => ["replaced"] });
+  assert.equal(written(withToJSON, 7), '["replaced"]');
+  const nan = { data: runs(100).map((r, i) => (i === 99 ? { ...r, completionRatio: NaN } : r)) };
+  assert.match(written(nan, 7), /"completionRatio":1e999/);
+  assert.match(written([{ ...run(1), querySize: 12n }, ...runs(99)], 7), /"querySize":12,/);
+});
+
+test("SPEC §6: a value that fails while it is written gives a SyncRunError, not an exception", () => {
+  let reads = 0;
+  const tricky = runs(100);
+  Object.defineProperty(tricky[80], "error", {
+    enumerable: true,
+    get() {
+      if (++reads > 1) throw new Error("second read");
+      return null;
+    },
+  });
+  const writer = valueToJson(tricky);
+  const result = writer.write(new Uint8Array(1 << 20));
+  assert.ok(result instanceof SyncRunError, String(result));
+  assert.equal(result.code, "unsupported_input");
+  reads = 0;
+  assert.throws(() => api.summarizeRuns(tricky), (e) => e.name === "SyncRunError" && e.code === "unsupported_input");
+});
+
+test("SPEC §1: parsed runs give the figures their text gives (long envelopes included)", () => {
+  const envelope = { data: runs(1000).concat(runs(3)), hasMore: true };
+  const fromValue = api.summarizeRuns(envelope);
+  const fromText = api.summarizeRuns(JSON.stringify(envelope));
+  assert.deepEqual(fromValue, fromText);
+  assert.equal(fromValue.valid, 1000);
+  assert.equal(fromValue.duplicates, 3);
+  assert.equal(fromValue.hasMore, true);
+});
