@@ -30,7 +30,7 @@ async function main() {
   const { values } = parseArgs({
     options: {
       runs: { type: "string", default: "100000" },
-      rounds: { type: "string", default: "7" },
+      rounds: { type: "string", default: "11" },
       warmup: { type: "string", default: "1" },
       seed: { type: "string", default: "1" },
     },

@@ -5,7 +5,7 @@
 # generated runs. Exits 0 whether or not the speed and size targets are met; non-zero only if
 # the contenders disagree on the figures or something fails to run.
 #   SYNCRUN_BENCH_NO_BUILD=1  measure pkg/ as it is, even when src/ is newer (while others edit src/)
-#   Extra arguments go to both scripts, e.g. `npm run bench -- --rounds 11` or `-- --runs 20000`.
+#   Extra arguments go to both scripts, e.g. `npm run bench -- --rounds 21` or `-- --runs 20000`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh browser
