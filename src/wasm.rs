@@ -77,12 +77,33 @@ fn misuse(code: &str, message: &str) -> JsValue {
     sync_run_error(code, message)
 }
 
+/// A view of `out[at..at + len]` for JavaScript to write into (wasm memory, no copy).
+fn view_of(out: &[u8], at: usize, len: usize) -> Uint8Array {
+    let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>();
+    Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), out.as_ptr() as u32 + at as u32, len as u32)
+}
+
 /// `s` as UTF-8, written by `TextEncoder.encodeInto` straight into wasm memory (no JS-side
 /// copy, no per-character loop).
 fn encode_string(s: &JsString) -> Vec<u8> {
-    let mut out = Vec::new();
-    append_utf8(&TextEncoder::new(), s, &mut out);
-    out
+    let encoder = TextEncoder::new();
+    let units = s.length() as usize;
+    // Most run text is ASCII: one byte per UTF-16 unit. Grow only if it is not.
+    let mut out: Vec<u8> = vec![0; units];
+    let mut done_units = 0usize;
+    let mut done_bytes = 0usize;
+    loop {
+        let rest = if done_units == 0 { s.clone() } else { s.slice(done_units as u32, units as u32) };
+        let result = encoder.encode_into(&rest, &view_of(&out, done_bytes, out.len() - done_bytes));
+        done_units += result.read() as usize;
+        done_bytes += result.written() as usize;
+        if done_units >= units {
+            out.truncate(done_bytes);
+            return out;
+        }
+        // At most 3 bytes per remaining UTF-16 unit.
+        out.resize(done_bytes + (units - done_units) * 3 + 4, 0);
+    }
 }
 
 /// The text a [`JsonWriter`] writes, a mebibyte at a time, straight into wasm memory.
@@ -92,13 +113,7 @@ fn write_json(writer: &JsonWriter) -> Result<Vec<u8>, JsValue> {
     loop {
         let at = out.len();
         out.resize(at + STRETCH, 0);
-        let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>();
-        let view = Uint8Array::new_with_byte_offset_and_length(
-            &memory.buffer(),
-            out.as_ptr() as u32 + at as u32,
-            STRETCH as u32,
-        );
-        let result = writer.write(&view);
+        let result = writer.write(&view_of(&out, at, STRETCH));
         let Some(n) = result.as_f64() else { return Err(result) };
         let (written, done) = if n < 0.0 { (-1.0 - n, true) } else { (n, false) };
         // A stretch always has room for the next character: no progress would be a broken writer.
@@ -109,34 +124,6 @@ fn write_json(writer: &JsonWriter) -> Result<Vec<u8>, JsValue> {
         if done {
             return Ok(out);
         }
-    }
-}
-
-/// Append `s` as UTF-8 to `out`.
-fn append_utf8(encoder: &TextEncoder, s: &JsString, out: &mut Vec<u8>) {
-    let units = s.length() as usize;
-    let mut done_units = 0usize;
-    let mut done_bytes = out.len();
-    // Most run text is ASCII: one byte per UTF-16 unit. Grow only if it is not.
-    out.resize(done_bytes + units, 0);
-    loop {
-        let rest = if done_units == 0 { s.clone() } else { s.slice(done_units as u32, units as u32) };
-        let room = out.len() - done_bytes;
-        let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>();
-        let view = Uint8Array::new_with_byte_offset_and_length(
-            &memory.buffer(),
-            out.as_ptr() as u32 + done_bytes as u32,
-            room as u32,
-        );
-        let result = encoder.encode_into(&rest, &view);
-        done_units += result.read() as usize;
-        done_bytes += result.written() as usize;
-        if done_units >= units {
-            out.truncate(done_bytes);
-            return;
-        }
-        // At most 3 bytes per remaining UTF-16 unit.
-        out.resize(done_bytes + (units - done_units) * 3 + 4, 0);
     }
 }
 
