@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 
 use crate::issue::{child, Base, Issue, IssueCode};
-use crate::json::{duplicate_key, Fail, KeySet, Reader, Scalar};
+use crate::json::{chars, count_byte, duplicate_key, Fail, KeySet, Reader, Scalar};
 use crate::options::{Format, Options, UnknownFields};
 use crate::out::text;
 use crate::run::{read_record, Checked, SyncRun, ValidRun};
@@ -233,11 +233,6 @@ fn blank(line: &[u8]) -> bool {
     line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
 }
 
-/// Code points in UTF-8 bytes.
-fn chars(b: &[u8]) -> u64 {
-    b.iter().filter(|&&x| (x & 0xC0) != 0x80).count() as u64
-}
-
 /// Whether `line` holds exactly one JSON value.
 fn complete_value(line: &str) -> bool {
     let mut r = Reader::new(line, true);
@@ -276,7 +271,7 @@ impl Engine {
         let before = w.get(..at).unwrap_or(w);
         match memchr::memrchr(b'\n', before) {
             Some(nl) => {
-                let newlines = memchr::memchr_iter(b'\n', before).count() as u64;
+                let newlines = count_byte(before, b'\n');
                 (self.line + newlines, chars(before.get(nl + 1..).unwrap_or_default()) + 1)
             }
             None => (self.line, self.col + chars(before) + 1),
@@ -300,7 +295,7 @@ impl Engine {
             let done = w.as_bytes().get(..consumed).unwrap_or_default();
             match memchr::memrchr(b'\n', done) {
                 Some(nl) => {
-                    self.line += memchr::memchr_iter(b'\n', done).count() as u64;
+                    self.line += count_byte(done, b'\n');
                     self.col = chars(done.get(nl + 1..).unwrap_or_default());
                 }
                 None => self.col += chars(done),

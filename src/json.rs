@@ -573,6 +573,43 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The eight bytes at `w` (a slice of exactly eight) as one word.
+#[inline(always)]
+fn word(w: &[u8]) -> u64 {
+    u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or([0; 8]))
+}
+
+/// How many bytes of `b` are `needle`: eight at a time (memchr's count is a byte loop in wasm,
+/// and the engine counts the newlines of every window it consumes).
+pub(crate) fn count_byte(b: &[u8], needle: u8) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let splat = u64::from_le_bytes([needle; 8]);
+    let mut words = b.chunks_exact(8);
+    let mut n = 0u64;
+    for w in &mut words {
+        let x = word(w) ^ splat;
+        // The high bit of each byte of x that is not zero, exactly (no carry between bytes).
+        let nonzero = ((x & LOW7) + LOW7) | x;
+        n += u64::from((!nonzero & !LOW7).count_ones());
+    }
+    n + words.remainder().iter().filter(|&&c| c == needle).count() as u64
+}
+
+/// Code points in UTF-8 bytes: the bytes that are not continuation bytes (`10xxxxxx`), eight
+/// at a time.
+pub(crate) fn chars(b: &[u8]) -> u64 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = b.chunks_exact(8);
+    let mut continuation = 0u64;
+    for w in &mut words {
+        let x = word(w);
+        // Bit 7 set and bit 6 clear; `x << 1` moves each byte's bit 6 to its bit 7.
+        continuation += u64::from((x & !(x << 1) & HIGH).count_ones());
+    }
+    continuation += words.remainder().iter().filter(|&&x| (x & 0xC0) == 0x80).count() as u64;
+    b.len() as u64 - continuation
+}
+
 /// Index of the first byte at or after `i` that ends a plain stretch of string: a quote, a
 /// backslash or a control character (or `buf.len()`). Eight bytes at a time: the lowest flagged
 /// byte of each word is exact, which is the only one used.
@@ -581,7 +618,7 @@ pub(crate) fn string_stop(buf: &[u8], mut i: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     while let Some(word) = buf.get(i..i + 8) {
-        let x = u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or([0; 8]));
+        let x = self::word(word);
         let quote = x ^ (ONES * u64::from(b'"'));
         let slash = x ^ (ONES * u64::from(b'\\'));
         let found = ((quote.wrapping_sub(ONES) & !quote)
@@ -782,6 +819,33 @@ mod tests {
         let v = r.value(0, &mut String::new(), &mut dups)?;
         assert!(r.at_end(), "trailing text in {text}");
         Ok(v)
+    }
+
+    /// SPEC §3.1 `invalid_json` gives a line and a column in code points: the word-at-a-time
+    /// counts against byte loops, on text with every byte value at every alignment and length.
+    #[test]
+    fn newlines_and_code_points_are_counted_exactly() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut bytes = Vec::new();
+        for i in 0..4096u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Half the bytes from the ones that matter (newline, continuation, lead, 0x7F, 0xFF).
+            let pick = [b'\n', 0x80, 0xBF, 0xC0, 0x7F, 0xFF, 0x0A ^ 0x80, b'a'];
+            bytes.push(if i % 2 == 0 { pick[(x % 8) as usize] } else { (x >> 8) as u8 });
+        }
+        for start in 0..16 {
+            for end in (start..bytes.len()).step_by(37).chain([bytes.len()]) {
+                let b = &bytes[start..end];
+                let newlines = b.iter().filter(|&&c| c == b'\n').count() as u64;
+                let points = b.iter().filter(|&&c| (c & 0xC0) != 0x80).count() as u64;
+                assert_eq!(count_byte(b, b'\n'), newlines, "{start}..{end}");
+                assert_eq!(chars(b), points, "{start}..{end}");
+                assert_eq!(count_byte(b, 0x80), b.iter().filter(|&&c| c == 0x80).count() as u64);
+            }
+        }
+        assert_eq!(chars("añ€😀\n".as_bytes()), 5);
     }
 
     /// SPEC §2 (counts spelled `3`, `3.0`, `3e2`; limits at 2^53 − 1) and §3.1 `invalid_number`

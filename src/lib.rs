@@ -103,9 +103,9 @@ fn read_single<'a>(input: &'a [u8], options: &Options) -> Checked<'a> {
     };
     let (at, msg) = outcome;
     let before = text.as_bytes().get(..at).unwrap_or_default();
-    let line = memchr::memchr_iter(b'\n', before).count() as u64 + 1;
+    let line = json::count_byte(before, b'\n') + 1;
     let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-    let col = before.get(line_start..).unwrap_or_default().iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64 + 1;
+    let col = json::chars(before.get(line_start..).unwrap_or_default()) + 1;
     fatal(batch::invalid_json(&msg, line, col))
 }
 
