@@ -22,7 +22,11 @@ wasm-bindgen --keep-debug --target web --out-dir pkg/glue --out-name syncrun \
 node scripts/snip-panics.mjs pkg/glue/syncrun_bg.wasm pkg/glue/syncrun_bg.wasm
 # wasm-opt from the npm package `binaryen` (never Debian's v108, which breaks the externref
 # table). The feature flags are the ones rustc's wasm32 target enables by default.
-node_modules/.bin/wasm-opt -O3 \
+# --converge repeats -O3 until the module stops shrinking. --low-memory-unused (emscripten's
+# default) lets constant address offsets fold into loads and stores: Rust never addresses the
+# first KiB through a wrapping pointer (its stack sits below the data, at 1 MiB). Together
+# -645 B gzip with no change in speed (same-process A/B, summarizeRuns on 100k runs).
+node_modules/.bin/wasm-opt -O3 --converge --low-memory-unused \
   --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-multivalue \
   pkg/glue/syncrun_bg.wasm -o pkg/glue/syncrun_bg.wasm
