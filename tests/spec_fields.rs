@@ -557,3 +557,74 @@ fn spec2_legacy_count_keys_are_unknown_and_counts_missing() {
         ])
     );
 }
+
+// SPEC §2 row counts and §3.1: a row object written as Hightouch writes it (its key order, no
+// space) is read by a shorter path than any other spelling. Every count spelling, in that
+// compact shape and with spaces, must give the same issues and the same normalized run, with
+// each unknownFields mode.
+#[test]
+fn spec2_row_counts_compact_and_spaced_spellings_agree() {
+    let values = [
+        "0",
+        "7",
+        "10",
+        "123456789012345",
+        "1234567890123456",
+        "9007199254740991",
+        "9007199254740992",
+        "3.0",
+        "3e2",
+        "1E0",
+        "-1",
+        "-0",
+        "0.5",
+        "01",
+        "00",
+        "1.",
+        "null",
+        "\"1\"",
+        "true",
+        "[]",
+        "{}",
+    ];
+    let shapes: [fn(&str, &str) -> String; 7] = [
+        |v, sep| format!(r#"{{"addedCount":{sep}{v},{sep}"changedCount":{sep}0,{sep}"removedCount":{sep}0}}"#),
+        |v, sep| format!(r#"{{"addedCount":{sep}0,{sep}"changedCount":{sep}{v},{sep}"removedCount":{sep}0}}"#),
+        |v, sep| format!(r#"{{"addedCount":{sep}0,{sep}"changedCount":{sep}0,{sep}"removedCount":{sep}{v}}}"#),
+        |v, sep| format!(r#"{{"removedCount":{sep}{v},{sep}"addedCount":{sep}0,{sep}"changedCount":{sep}0}}"#),
+        |v, sep| {
+            format!(
+                r#"{{"addedCount":{sep}{v},{sep}"changedCount":{sep}0,{sep}"removedCount":{sep}0,{sep}"x":{sep}1}}"#
+            )
+        },
+        |v, sep| format!(r#"{{"addedCount":{sep}{v},{sep}"changedCount":{sep}0,{sep}"addedCount":{sep}0}}"#),
+        |v, sep| format!(r#"{{"addedCount":{sep}{v},{sep}"changedCount":{sep}0}}"#),
+    ];
+    // The whole run compact too, so that nothing but the row object's spelling differs.
+    let compact = |r: &R| {
+        let members: Vec<String> =
+            r.0.iter().map(|(k, v)| format!("{}:{v}", serde_json::to_string(k).unwrap())).collect();
+        format!("{{{}}}", members.join(","))
+    };
+    let modes = [UnknownFields::Strip, UnknownFields::Keep, UnknownFields::Error];
+    for kind in ["plannedRows", "successfulRows", "failedRows"] {
+        for v in values {
+            for shape in shapes {
+                for mode in modes {
+                    let o = Options { unknown_fields: Some(mode), ..opts() };
+                    let tight = compact(&R::base().set(kind, &shape(v, "")));
+                    let spaced = compact(&R::base().set(kind, &shape(v, " ")));
+                    let (a, b) = (normalize_run(tight.as_bytes(), &o), normalize_run(spaced.as_bytes(), &o));
+                    assert_eq!(a.valid, b.valid, "{tight}");
+                    assert_eq!(cp(&a.issues), cp(&b.issues), "{tight}");
+                    assert_eq!(val(&a.run), val(&b.run), "{tight}");
+                }
+            }
+        }
+    }
+    // And the compact shape itself is read right (the base run's counts, 10/5/1 and zeros).
+    let tight = compact(&R::base().set("plannedRows", r#"{"addedCount":12,"changedCount":5,"removedCount":345}"#));
+    let out = normalize_run(tight.as_bytes(), &opts());
+    assert!(out.valid && out.issues.is_empty(), "{:?}", out.issues);
+    assert_eq!(val(&out.run)["plannedRows"], json!({"addedCount": 12, "changedCount": 5, "removedCount": 345}));
+}
