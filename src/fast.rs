@@ -57,12 +57,12 @@ impl Key<'_> {
     }
 }
 
-/// The lane's cursor: the rest of the window as a slice, so that most bounds checks are
-/// settled by slice patterns. (A native build under cachegrind spent 13% of a batch's
-/// instructions in `slice::get` with the index-based cursor; in wasm it measured neutral.)
 /// [`Lane::whole`] found no count.
 const NO_COUNT: u64 = u64::MAX;
 
+/// The lane's cursor: the rest of the window as a slice, so that most bounds checks are
+/// settled by slice patterns. (A native build under cachegrind spent 13% of a batch's
+/// instructions in `slice::get` with the index-based cursor; in wasm it measured neutral.)
 struct Lane<'r, 'a> {
     r: &'r mut Reader<'a>,
     /// The bytes after the cursor: a suffix of `r.buf`.
