@@ -233,6 +233,15 @@ fn blank(line: &[u8]) -> bool {
     line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
 }
 
+/// A position (line, and code points already on that line) moved past `text`: one engine
+/// window to the next, or the start of a text to an error in it.
+pub(crate) fn advance((line, col): (u64, u64), text: &[u8]) -> (u64, u64) {
+    match memchr::memrchr(b'\n', text) {
+        Some(nl) => (line + count_byte(text, b'\n'), chars(text.get(nl + 1..).unwrap_or_default())),
+        None => (line, col + chars(text)),
+    }
+}
+
 /// Whether `line` holds exactly one JSON value.
 fn complete_value(line: &str) -> bool {
     let mut r = Reader::new(line, true);
@@ -268,14 +277,8 @@ impl Engine {
     /// Line and column (1-based, column in code points) of byte `at` of the window `w`.
     fn position(&self, w: &str, at: usize) -> (u64, u64) {
         let w = w.as_bytes();
-        let before = w.get(..at).unwrap_or(w);
-        match memchr::memrchr(b'\n', before) {
-            Some(nl) => {
-                let newlines = count_byte(before, b'\n');
-                (self.line + newlines, chars(before.get(nl + 1..).unwrap_or_default()) + 1)
-            }
-            None => (self.line, self.col + chars(before) + 1),
-        }
+        let (line, col) = advance((self.line, self.col), w.get(..at).unwrap_or(w));
+        (line, col + 1)
     }
 
     fn fail(&mut self, w: &str, at: usize, msg: &str) {
@@ -292,14 +295,7 @@ impl Engine {
         let consumed = self.step(w, last, tally, sink).min(w.len());
         if !last && !matches!(self.mode, Mode::Ndjson | Mode::Failed) {
             // Keep line and column of the next window's start (NDJSON counts its own lines).
-            let done = w.as_bytes().get(..consumed).unwrap_or_default();
-            match memchr::memrchr(b'\n', done) {
-                Some(nl) => {
-                    self.line += count_byte(done, b'\n');
-                    self.col = chars(done.get(nl + 1..).unwrap_or_default());
-                }
-                None => self.col += chars(done),
-            }
+            (self.line, self.col) = advance((self.line, self.col), w.as_bytes().get(..consumed).unwrap_or_default());
         } else if self.fatal.is_none() {
             self.fatal = self.pending.take();
         }

@@ -103,10 +103,8 @@ fn read_single<'a>(input: &'a [u8], options: &Options) -> Checked<'a> {
     };
     let (at, msg) = outcome;
     let before = text.as_bytes().get(..at).unwrap_or_default();
-    let line = json::count_byte(before, b'\n') + 1;
-    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-    let col = json::chars(before.get(line_start..).unwrap_or_default()) + 1;
-    fatal(batch::invalid_json(&msg, line, col))
+    let (line, col) = batch::advance((1, 0), before);
+    fatal(batch::invalid_json(&msg, line, col + 1))
 }
 
 /// Check one run (SPEC §2, §3).
