@@ -137,6 +137,20 @@ fn probe(index: &[u32], hashes: &[u64], h: u64, same: &dyn Fn(usize) -> bool) ->
     }
 }
 
+/// Index entry number `e` (hash `h`) at the first empty slot of its probe sequence.
+fn place(index: &mut [u32], h: u64, e: usize) {
+    let mask = index.len().wrapping_sub(1);
+    let mut i = h as usize & mask;
+    while index.get(i).is_some_and(|&s| s != 0) {
+        i = (i + 1) & mask;
+    }
+    // An entry number that does not fit 32 bits (4 billion keys: more than wasm memory holds)
+    // is kept but not indexed.
+    if let (Some(s), Ok(n)) = (index.get_mut(i), u32::try_from(e + 1)) {
+        *s = n;
+    }
+}
+
 impl<K: AsRef<str>, V> StrMap<K, V> {
     fn find(&self, h: u64, key: &str) -> Result<usize, usize> {
         let entries = &self.entries;
@@ -148,12 +162,7 @@ impl<K: AsRef<str>, V> StrMap<K, V> {
         if (self.entries.len() + 1) * 4 > self.index.len() * 3 {
             self.grow();
         }
-        let slot = probe(&self.index, &self.hashes, h, &|_| false).unwrap_or_else(|empty| empty);
-        // An entry number that does not fit 32 bits (4 billion keys: more than wasm memory
-        // holds) is kept but not indexed.
-        if let (Some(s), Ok(n)) = (self.index.get_mut(slot), u32::try_from(self.entries.len() + 1)) {
-            *s = n;
-        }
+        place(&mut self.index, h, self.entries.len());
         self.entries.push((key, value));
         self.hashes.push(h);
     }
@@ -194,15 +203,8 @@ impl<K: AsRef<str>, V> StrMap<K, V> {
     fn grow(&mut self) {
         let size = slots_for(self.entries.len() + 1).max(self.index.len() * 2);
         self.index = vec![0; size];
-        let mask = size - 1;
         for (e, &h) in self.hashes.iter().enumerate() {
-            let mut i = h as usize & mask;
-            while self.index.get(i).is_some_and(|&s| s != 0) {
-                i = (i + 1) & mask;
-            }
-            if let (Some(s), Ok(n)) = (self.index.get_mut(i), u32::try_from(e + 1)) {
-                *s = n;
-            }
+            place(&mut self.index, h, e);
         }
     }
 }
