@@ -31,3 +31,17 @@ export type {
   SummarizeResult,
   NormalizeRunsResult,
 } from "./glue/syncrun.js";
+
+/** Every `code` a `SyncRunError` can have (SPEC §6). */
+export type SyncRunErrorCode = "invalid_option" | "unsupported_input" | "stream_finished" | "invalid_summary" | "invalid_state" | "api_error";
+
+/** The class of every error the package throws (SPEC §6): misuse, or (`api_error`) a failed API read. Bad data is never thrown. */
+export declare class SyncRunError extends Error {
+  constructor(code: SyncRunErrorCode, message: string);
+  readonly name: "SyncRunError";
+  readonly code: SyncRunErrorCode;
+  /** `api_error` only (SPEC §11): the last HTTP status, or null when no response came (network error). */
+  readonly status?: number | null;
+  /** `api_error` only (SPEC §11): the `offset` of the page that could not be read. */
+  readonly offset?: number;
+}
