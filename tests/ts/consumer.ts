@@ -72,3 +72,21 @@ const streamed: BatchSummary = stream.finish();
 stream.free();
 
 void [severity, code, line, rate, p95, streak, byStatus, top, days, latest, wrong, badOptions, streamed, inputs];
+
+// SPEC §6, §11: SyncRunError with its code union; syncrun/hightouch takes the DOM's (or Node's)
+// AbortSignal as it is.
+import { SyncRunError, type SyncRunErrorCode } from "syncrun";
+import { fetchRuns } from "syncrun/hightouch";
+try {
+  stream.push("{}");
+} catch (e) {
+  if (e instanceof SyncRunError) {
+    const errorCode: SyncRunErrorCode = e.code;
+    const status: number | null | undefined = e.status;
+    // @ts-expect-error "bad_code" is not a SyncRunErrorCode
+    const wrongCode: SyncRunErrorCode = "bad_code";
+    void [errorCode, status, wrongCode];
+  }
+}
+const pages: AsyncIterableIterator<Uint8Array> = fetchRuns({ syncId: 1, signal: new AbortController().signal });
+void pages;
