@@ -3,8 +3,8 @@
 // sequence is checked without sleeping through it; the tests of real waits are short.
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -493,4 +493,27 @@ test("SPEC §11, §12: syncrun/hightouch type-checks strictly under node16, node
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("README: the syncrun/hightouch example runs as printed against the stand-in (SPEC §11)", async () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const block = (marker) => {
+    const m = readme.match(new RegExp(`<!-- ${marker} -->\\n\`\`\`[a-z]*\\n([\\s\\S]*?)\\n\`\`\``));
+    assert.ok(m, `README has a code block after <!-- ${marker} -->`);
+    return m[1];
+  };
+  await withStandin({ syncs: { 123: { count: 250 } } }, async (server) => {
+    const child = spawn(process.execPath, ["--input-type=module", "-e", block("example:hightouch")], {
+      cwd: ROOT,
+      env: { ...process.env, HIGHTOUCH_API_KEY: KEY, HIGHTOUCH_API_URL: server.url },
+    });
+    const out = [];
+    const err = [];
+    child.stdout.on("data", (d) => out.push(d));
+    child.stderr.on("data", (d) => err.push(d));
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    assert.equal(code, 0, Buffer.concat(err).toString());
+    assert.equal(Buffer.concat(out).toString().trimEnd(), block("output:hightouch"));
+    assert.equal(server.requests[0].query.after, "2024-05-01T00:00:00Z");
+  });
 });
