@@ -26,12 +26,12 @@ export interface FetchRunsOptions {
 }
 
 /**
- * The runs of one sync, newest pages first as the API serves them: one `Uint8Array` per page,
+ * The runs of one sync, in the order the API serves them: one `Uint8Array` per page,
  * holding that page's runs as NDJSON lines (empty for a page with no runs), ready for
  * `SummaryStream.push`. Requests are `limit=100&offset=0, 100, …&orderBy=createdAt` until a page
  * has `hasMore: false` (or none) or `maxRuns` runs were read; never more than 200 in any 10 s;
- * a 429, a 5xx or a network error is retried up to 5 times (back-off 1, 2, 4, 8, 16 s, or the
- * `Retry-After` seconds).
+ * a 429, a 5xx or a network error (no answer within 60 s included) is retried up to 5 times
+ * (back-off 1, 2, 4, 8, 16 s, or the `Retry-After` seconds).
  *
  * Options of the wrong kind throw a `SyncRunError` with code `invalid_option` at once. A failed
  * read rejects the iteration with a `SyncRunError` (exported by `syncrun`) with code

@@ -16,6 +16,8 @@ const WINDOW_REQUESTS = 200;
 const WINDOW_MS = 10_000;
 /** Kept between the window's edge and the next request, for timer and clock granularity. */
 const WINDOW_MARGIN_MS = 25;
+/** A request (answer and body) that takes longer is a network error, retried like one. */
+const REQUEST_TIMEOUT_MS = 60_000;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-](\d{2}):(\d{2}))$/;
 const SYNC_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -66,13 +68,15 @@ function isTimestamp(text) {
 function readOptions(options) {
   if (options === null || typeof options !== "object") throw invalidOption("fetchRuns needs an options object: { syncId, apiKey?, baseUrl?, since?, maxRuns?, signal? }");
   const env = globalThis.process?.env ?? {};
-  const { syncId, since, maxRuns, signal, _clock } = options;
+  const { syncId, since, maxRuns, signal, _clock, _timeoutMs } = options;
   let id;
   if (typeof syncId === "number" && Number.isSafeInteger(syncId) && syncId >= 0) id = String(syncId);
   else if (typeof syncId === "string" && SYNC_ID.test(syncId)) id = syncId;
   else throw invalidOption("syncId must be a sync's id: a whole number, or 1-128 letters, digits, '.', '_' or '-'");
-  const apiKey = options.apiKey ?? env.HIGHTOUCH_API_KEY;
+  let apiKey = options.apiKey ?? env.HIGHTOUCH_API_KEY;
   if (apiKey !== undefined && typeof apiKey !== "string") throw invalidOption("apiKey must be a string");
+  // A key pasted from a file or a terminal often brings a newline along.
+  apiKey = apiKey?.trim();
   const baseText = options.baseUrl ?? (env.HIGHTOUCH_API_URL || DEFAULT_BASE_URL);
   let base;
   try {
@@ -99,6 +103,7 @@ function readOptions(options) {
     maxRuns: maxRuns ?? Infinity,
     signal,
     clock: _clock ?? realClock,
+    timeoutMs: _timeoutMs ?? REQUEST_TIMEOUT_MS,
   };
 }
 
@@ -148,17 +153,20 @@ async function* pages(o) {
       let res;
       let text;
       let retryAfter = null;
+      // One signal for the request and its body: the caller's (or return()'s), or the timeout.
+      const timeout = AbortSignal.timeout(o.timeoutMs);
+      const signal = AbortSignal.any([inner.signal, timeout]);
       try {
         // The request time kept for the window is when the answer began: later than the
         // server's arrival time, so the server never counts more than we do.
-        res = await fetch(url, { headers: { authorization: `Bearer ${o.apiKey}`, accept: "application/json" }, signal: inner.signal });
+        res = await fetch(url, { headers: { authorization: `Bearer ${o.apiKey}`, accept: "application/json" }, signal });
         sent.push(clock.now());
         if (res.ok) text = await res.text();
       } catch (e) {
         if (res === undefined) sent.push(clock.now());
         if (aborted()) throw inner.signal.reason;
-        // fetch failed, or the connection dropped in the middle of the body.
-        const cause = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? e;
+        // fetch failed, no answer in time, or the connection dropped in the middle of the body.
+        const cause = timeout.aborted ? `no answer within ${o.timeoutMs / 1000} s` : (e?.cause?.code ?? e?.cause?.message ?? e?.message ?? e);
         last = res === undefined ? `a network error (${scrub(cause)})` : `a connection dropped while the page was read (${scrub(cause)})`;
         lastStatus = res === undefined ? null : res.status;
         res = undefined;
@@ -166,7 +174,8 @@ async function* pages(o) {
       if (res !== undefined && res.ok) return parsePage(text, offset);
       if (res !== undefined) {
         lastStatus = res.status;
-        const body = await res.text().catch(() => "");
+        const body = await abortable(res.text(), signal).catch(() => "");
+        if (aborted()) throw inner.signal.reason;
         if (res.status === 401 || res.status === 403) {
           throw apiError(`sync ${o.id}: the API key was refused (HTTP ${res.status})`, res.status, offset);
         }

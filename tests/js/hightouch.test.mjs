@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import { SummaryStream, SyncRunError } from "syncrun";
 import { fetchRuns } from "syncrun/hightouch";
 import { startStandin, makeRun } from "./hightouch-standin.mjs";
@@ -138,10 +139,10 @@ describe("paging (SPEC §11)", () => {
     });
   });
 
-  test("apiKey and baseUrl default to HIGHTOUCH_API_KEY and HIGHTOUCH_API_URL", async () => {
+  test("apiKey and baseUrl default to HIGHTOUCH_API_KEY and HIGHTOUCH_API_URL (the key trimmed of a pasted newline)", async () => {
     await withStandin({ syncs: { 3: { count: 3 } } }, async (server) => {
       const saved = { key: process.env.HIGHTOUCH_API_KEY, url: process.env.HIGHTOUCH_API_URL };
-      process.env.HIGHTOUCH_API_KEY = KEY;
+      process.env.HIGHTOUCH_API_KEY = `${KEY}\n`;
       process.env.HIGHTOUCH_API_URL = `${server.url}/`;
       try {
         const chunks = [];
@@ -349,6 +350,21 @@ describe("retries (SPEC §11): 5 retries, back-off 1, 2, 4, 8, 16 s, Retry-After
     });
   });
 
+  test("a request with no answer in time is a network error, retried (the timeout shortened here from 60 s)", async () => {
+    await withStandin({ syncs: { 1: { count: 5 } }, fault: ({ n }) => (n === 1 ? { hang: true } : undefined) }, async (server) => {
+      const clock = fakeClock();
+      const { chunks, error } = await collect({ syncId: 1, baseUrl: server.url, _clock: clock, _timeoutMs: 200 });
+      assert.equal(error, null);
+      assert.equal(lines(chunks).length, 5);
+      assert.deepEqual(clock.waits, [1000]);
+    });
+    await withStandin({ syncs: { 1: { count: 5 } }, fault: () => ({ hang: true }) }, async (server) => {
+      const { error } = await collect({ syncId: 1, baseUrl: server.url, _clock: fakeClock(), _timeoutMs: 100 });
+      assertApiError(error, { status: null, offset: 0, message: /network error \(no answer within 0.1 s\)$/ });
+      assert.equal(server.requests.length, 6);
+    });
+  });
+
   test("a network error (nothing listening) is retried, then api_error with status null", async () => {
     const server = await startStandin({ syncs: {} });
     const url = server.url;
@@ -365,7 +381,7 @@ describe("retries (SPEC §11): 5 retries, back-off 1, 2, 4, 8, 16 s, Retry-After
       const { error } = await collect({ syncId: 1, baseUrl: server.url, _clock: fakeClock() });
       assertApiError(error, { status: 500, offset: 0, message: /Bearer \[API key\]/ });
     });
-    const { error } = await collect({ syncId: 1, baseUrl: "http://127.0.0.1:1", apiKey: "bad key\nwith a newline" });
+    const { error } = await collect({ syncId: 1, baseUrl: "http://127.0.0.1:1", apiKey: "bad key with a space" });
     assertApiError(error, { status: null, offset: null, message: /cannot go into an HTTP header/ });
     assert.ok(!error.message.includes("bad key"));
   });
@@ -467,6 +483,13 @@ describe("abort and early exit (SPEC §11)", () => {
       assert.equal(server.requests.length, 2, "the prefetch of page two was the last request");
     });
   });
+});
+
+test("SPEC §11, §12: require('syncrun/hightouch') gives the same fetchRuns, and its errors are the package's SyncRunError", () => {
+  const require = createRequire(import.meta.url);
+  assert.equal(require("syncrun/hightouch").fetchRuns, fetchRuns);
+  assert.equal(require("syncrun").SyncRunError, SyncRunError);
+  assert.throws(() => fetchRuns({ syncId: "" }), (e) => e instanceof require("syncrun").SyncRunError);
 });
 
 test("SPEC §11, §12: syncrun/hightouch type-checks strictly under node16, nodenext and bundler with a Node-only lib (no DOM)", () => {
