@@ -82,11 +82,11 @@ const VALUE_OPTIONS = {
   "max-bytes": { key: "maxBytes", parse: wholeNumber },
 };
 
-/** Where runs come from when not from a file (SPEC §11): repeatable --sync, its --since and --max-runs. */
+/** Where runs come from when not from a file (SPEC §11): --sync (repeatable), --since, --max-runs. */
 const SOURCE_OPTIONS = {
-  sync: (v) => v,
-  since: (v) => v,
-  "max-runs": wholeNumber,
+  sync: { key: "syncs", parse: (v) => v, repeat: true },
+  since: { key: "since", parse: (v) => v },
+  "max-runs": { key: "maxRuns", parse: wholeNumber },
 };
 
 class UsageError extends Error {}
@@ -139,9 +139,9 @@ function parseArgs(argv) {
         if (eq !== -1) value = arg.slice(eq + 1);
         else if (i + 1 < argv.length) value = argv[++i];
         else throw new UsageError(`--${name} needs a value`);
-        value = SOURCE_OPTIONS[name](value, name);
-        if (name === "sync") source.syncs.push(value);
-        else source[name === "since" ? "since" : "maxRuns"] = value;
+        const { key, parse, repeat } = SOURCE_OPTIONS[name];
+        if (repeat) source[key].push(parse(value, name));
+        else source[key] = parse(value, name);
       } else if (eq === -1 && Object.values(FLAGS).some((f) => f.includes(name))) {
         flags.add(name);
       } else {
