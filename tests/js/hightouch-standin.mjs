@@ -48,7 +48,7 @@ export function makeRun(i) {
  *   { hang: true }                  never answer
  * and it may change `sync.count` first (runs created at the head while the client pages).
  * Resolves to { url, requests, close(), maxInWindow(ms) }; `requests` lists
- * { at (performance.now() ms), path, query, status }.
+ * { at (performance.now() ms), path, query, status, ms (the stand-in's time to answer) }.
  */
 export async function startStandin({ syncs, key = "standin-key-0123456789", fault = () => undefined } = {}) {
   const requests = [];
@@ -56,13 +56,14 @@ export async function startStandin({ syncs, key = "standin-key-0123456789", faul
   const server = createServer((req, res) => {
     const at = performance.now();
     const url = new URL(req.url, "http://127.0.0.1");
-    const entry = { at, path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0 };
+    const entry = { at, path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0, ms: null };
     requests.push(entry);
     const send = (status, body, headers = {}) => {
       entry.status = status;
       const text = typeof body === "string" ? body : JSON.stringify(body);
       res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
       res.end(text);
+      entry.ms = performance.now() - at;
     };
     const m = /^\/syncs\/([^/]+)\/runs$/.exec(url.pathname);
     if (req.method !== "GET" || !m) return send(404, { message: "Not found" });
