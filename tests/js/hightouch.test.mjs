@@ -492,25 +492,30 @@ test("SPEC §11, §12: require('syncrun/hightouch') gives the same fetchRuns, an
   assert.throws(() => fetchRuns({ syncId: "" }), (e) => e instanceof require("syncrun").SyncRunError);
 });
 
-test("SPEC §11, §12: syncrun/hightouch type-checks strictly under node16, nodenext and bundler with a Node-only lib (no DOM)", () => {
+test("SPEC §11, §12: syncrun/hightouch type-checks strictly under node16, nodenext and bundler with a Node-only lib (no DOM), and takes the DOM's AbortSignal", () => {
   const dir = mkdtempSync(join(tmpdir(), "syncrun-ht-types-"));
   try {
-    for (const [module, resolution] of [["Node16", "Node16"], ["NodeNext", "NodeNext"], ["ESNext", "Bundler"]]) {
-      const config = join(dir, `tsconfig.${resolution}.json`);
+    for (const [module, resolution, lib, file] of [
+      ["Node16", "Node16", ["ES2022"], "hightouch.ts"],
+      ["NodeNext", "NodeNext", ["ES2022"], "hightouch.ts"],
+      ["ESNext", "Bundler", ["ES2022"], "hightouch.ts"],
+      ["NodeNext", "NodeNext", ["ES2022", "DOM"], "hightouch-dom.ts"],
+    ]) {
+      const config = join(dir, `tsconfig.${resolution}.${lib.length}.json`);
       writeFileSync(
         config,
         JSON.stringify({
           compilerOptions: {
-            strict: true, noEmit: true, target: "ES2022", lib: ["ES2022"], types: [], module, moduleResolution: resolution,
+            strict: true, noEmit: true, target: "ES2022", lib, types: [], module, moduleResolution: resolution,
             exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, skipLibCheck: false,
           },
-          files: [join(ROOT, "tests/ts/hightouch.ts")],
+          files: [join(ROOT, "tests/ts", file)],
         }),
       );
       try {
         execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", config], { encoding: "utf8", stdio: "pipe", cwd: ROOT });
       } catch (e) {
-        assert.fail(`tsc (${resolution}) failed:\n${e.stdout}${e.stderr}`);
+        assert.fail(`tsc (${resolution}, lib ${lib}) failed:\n${e.stdout}${e.stderr}`);
       }
     }
   } finally {
