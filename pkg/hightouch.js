@@ -21,7 +21,11 @@ const REQUEST_TIMEOUT_MS = 60_000;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-](\d{2}):(\d{2}))$/;
 const SYNC_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-/** The real clock. Tests hand their own to `fetchRuns` (the internal `_clock` option). */
+/**
+ * The real clock. Tests hand their own to `fetchRuns` through the internal, undocumented `_clock`
+ * option (and shorten the request timeout with `_timeoutMs`), so that the back-off sequence is
+ * checked without sleeping through it; what ships is SPEC §11's waits.
+ */
 const realClock = {
   now: () => performance.now(),
   /** Resolves after `ms`, or rejects with the signal's reason as soon as it is aborted. */
