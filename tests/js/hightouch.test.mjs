@@ -241,6 +241,24 @@ describe("errors (SPEC §11, §6)", () => {
     });
   });
 
+  test("the stand-in answers as the published description says: limit defaults to 5; before, within, runId filter", async () => {
+    await withStandin({ syncs: { 4: { count: 50 } } }, async (server) => {
+      const get = async (query) => {
+        const res = await fetch(`${server.url}/syncs/4/runs?${query}`, { headers: { authorization: `Bearer ${KEY}` } });
+        assert.equal(res.status, 200, query);
+        return res.json();
+      };
+      let page = await get("");
+      assert.deepEqual([page.data.length, page.hasMore, page.data[0].id], [5, true, makeRun(49).id]);
+      page = await get(`before=${encodeURIComponent(makeRun(10).startedAt)}&limit=100`);
+      assert.deepEqual([page.data.length, page.hasMore], [10, false]);
+      page = await get(`runId=${makeRun(7).id}`);
+      assert.deepEqual(page.data.map((r) => r.id), [makeRun(7).id]);
+      page = await get("within=60");
+      assert.equal(page.data.length, 0, "the stand-in's runs are from May 2024");
+    });
+  });
+
   test("no API key names HIGHTOUCH_API_KEY; nothing is requested", async () => {
     await withStandin({ syncs: { 1: { count: 10 } } }, async (server) => {
       const saved = process.env.HIGHTOUCH_API_KEY;
