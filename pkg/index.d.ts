@@ -21,6 +21,7 @@ export type {
   Latest,
   LastSuccess,
   LastFailure,
+  LastTerminal,
   TopError,
   Daily,
   Options,

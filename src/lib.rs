@@ -26,7 +26,7 @@ pub use batch::{Batch, Sink, Tally};
 pub use issue::{Issue, IssueCode, Severity};
 pub use options::{Format, Options, UnknownFields};
 pub use run::{RowCounts, SyncRun, SyncRunStatus};
-pub use summary::{BatchSummary, RunSummary, Stats};
+pub use summary::{BatchSummary, LastTerminal, RunSummary, Stats};
 
 use issue::Base;
 use json::{Fail, Reader};

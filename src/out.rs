@@ -13,7 +13,8 @@ use crate::issue::{Issue, IssueCode, Severity};
 use crate::json::{Value, MAX_SAFE};
 use crate::run::{Extra, RowCounts, SyncRun, SyncRunStatus};
 use crate::summary::{
-    BatchSummary, ByStatus, Daily, LastFailure, LastSuccess, Latest, RowTotals, Rows, RunSummary, Stats, TopError,
+    BatchSummary, ByStatus, Daily, LastFailure, LastSuccess, LastTerminal, Latest, RowTotals, Rows, RunSummary, Stats,
+    TopError,
 };
 use crate::{NormalizeResult, NormalizeRunsResult, RecordBatch, RecordCounts, SummarizeResult, ValidateResult};
 
@@ -544,6 +545,15 @@ impl ToJson for LastFailure {
     }
 }
 
+impl ToJson for LastTerminal {
+    fn json(&self, o: &mut String) {
+        members!(o; "id": self.id, "status": self.status, "createdAt": self.created_at,
+            "finishedAt": self.finished_at, "durationMs": self.duration_ms, "querySize": self.query_size,
+            "attemptedRows": self.attempted_rows, "failedRows": self.failed_rows, "failureRate": self.failure_rate);
+        o.push('}');
+    }
+}
+
 impl ToJson for TopError {
     fn json(&self, o: &mut String) {
         members!(o; "pattern": self.pattern, "count": self.count, "lastMessage": self.last_message,
@@ -580,6 +590,7 @@ impl ToJson for BatchSummary {
             "firstCreatedAt": self.first_created_at, "lastCreatedAt": self.last_created_at,
             "latest": self.latest, "lastSuccess": self.last_success, "lastFailure": self.last_failure,
             "failureStreak": self.failure_streak, "topErrors": self.top_errors, "daily": self.daily,
+            "lastTerminal": self.last_terminal, "querySize": self.query_size,
             "errorCount": self.error_count, "warningCount": self.warning_count, "issues": self.issues,
             "issuesTruncated": self.issues_truncated);
         o.push('}');

@@ -34,7 +34,8 @@ export interface RowTotals {
 }
 
 /**
- * Distribution of a duration in milliseconds; all null but `count` when `count` is 0.
+ * Distribution of a duration in milliseconds (or of query sizes); all null but `count` when
+ * `count` is 0.
  */
 export interface Stats {
     count: number;
@@ -85,6 +86,14 @@ export interface BatchSummary {
     failureStreak: number;
     topErrors: TopError[];
     daily: Daily[];
+    /**
+     * The most recent terminal run; null when no valid run is terminal.
+     */
+    lastTerminal: LastTerminal | null;
+    /**
+     * Over every valid run's `querySize`.
+     */
+    querySize: Stats;
     errorCount: number;
     warningCount: number;
     issues: Issue[];
@@ -326,6 +335,30 @@ export interface LastFailure {
     createdAt: string;
     finishedAt: string | null;
     error: string | null;
+}
+
+/**
+ * The most recent terminal run, succeeded or not (SPEC §5; §9 judges it).
+ */
+export interface LastTerminal {
+    id: string;
+    status: SyncRunStatus;
+    createdAt: string;
+    finishedAt: string | null;
+    /**
+     * As in the run's summary (SPEC §4).
+     */
+    durationMs: number | null;
+    querySize: number;
+    attemptedRows: number;
+    /**
+     * `rows.failed.total` of the run.
+     */
+    failedRows: number;
+    /**
+     * `failedRows / attemptedRows`; null when nothing was attempted.
+     */
+    failureRate: number | null;
 }
 
 /**

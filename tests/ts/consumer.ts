@@ -18,6 +18,7 @@ import {
   type RunSummary,
   type BatchSummary,
   type Stats,
+  type LastTerminal,
   type Options,
   type ValidateResult,
   type NormalizeResult,
@@ -59,6 +60,11 @@ const byStatus: number = b.byStatus.success + b.byStatus.reporting;
 const top = b.topErrors.map((e) => `${e.pattern} ×${e.count} (last: ${e.lastRunId})`);
 const days = b.daily.map((d) => `${d.date}: ${d.succeeded}/${d.runs}`);
 const latest: SyncRunStatus | undefined = b.latest?.status;
+const lastTerminal: LastTerminal | null = b.lastTerminal;
+const lastDuration: number | null = lastTerminal === null ? null : lastTerminal.durationMs;
+const querySizeP50: number | null = b.querySize.p50;
+// @ts-expect-error lastTerminal may be null
+const lastTerminalId: string = b.lastTerminal.id;
 
 // @ts-expect-error "completed" is not a status
 const wrong: SyncRunStatus = "completed";
@@ -71,4 +77,4 @@ stream.push(new Uint8Array([10]));
 const streamed: BatchSummary = stream.finish();
 stream.free();
 
-void [severity, code, line, rate, p95, streak, byStatus, top, days, latest, wrong, badOptions, streamed, inputs];
+void [severity, code, line, rate, p95, streak, byStatus, top, days, latest, lastDuration, querySizeP50, lastTerminalId, wrong, badOptions, streamed, inputs];
