@@ -6,4 +6,14 @@ import init from "./glue/syncrun.js";
 
 await init({ module_or_path: new URL("./glue/syncrun_bg.wasm", import.meta.url) });
 
-export { validateRun, normalizeRun, summarizeRun, normalizeRuns, summarizeRuns, SummaryStream } from "./glue/syncrun.js";
+export {
+  validateRun,
+  normalizeRun,
+  summarizeRun,
+  normalizeRuns,
+  summarizeRuns,
+  SummaryStream,
+  checkHealth,
+  compareHealth,
+  formatMetrics,
+} from "./glue/syncrun.js";

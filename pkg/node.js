@@ -5,4 +5,14 @@ import { initSync } from "./glue/syncrun.js";
 
 initSync({ module: readFileSync(new URL("./glue/syncrun_bg.wasm", import.meta.url)) });
 
-export { validateRun, normalizeRun, summarizeRun, normalizeRuns, summarizeRuns, SummaryStream } from "./glue/syncrun.js";
+export {
+  validateRun,
+  normalizeRun,
+  summarizeRun,
+  normalizeRuns,
+  summarizeRuns,
+  SummaryStream,
+  checkHealth,
+  compareHealth,
+  formatMetrics,
+} from "./glue/syncrun.js";

@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 
+use crate::health::{Health, HealthChange, HealthChangeKind, HealthCheck, HealthRule, HealthStatus};
 use crate::issue::{Issue, IssueCode, Severity};
 use crate::json::{Value, MAX_SAFE};
 use crate::run::{Extra, RowCounts, SyncRun, SyncRunStatus};
@@ -593,6 +594,47 @@ impl ToJson for BatchSummary {
             "lastTerminal": self.last_terminal, "querySize": self.query_size,
             "errorCount": self.error_count, "warningCount": self.warning_count, "issues": self.issues,
             "issuesTruncated": self.issues_truncated);
+        o.push('}');
+    }
+}
+
+impl ToJson for HealthStatus {
+    fn json(&self, o: &mut String) {
+        string(self.as_str(), o);
+    }
+}
+
+impl ToJson for HealthRule {
+    fn json(&self, o: &mut String) {
+        string(self.as_str(), o);
+    }
+}
+
+impl ToJson for HealthChangeKind {
+    fn json(&self, o: &mut String) {
+        string(self.as_str(), o);
+    }
+}
+
+impl ToJson for HealthCheck {
+    fn json(&self, o: &mut String) {
+        members!(o; "rule": self.rule, "status": self.status, "value": self.value, "warning": self.warning,
+            "critical": self.critical, "message": self.message);
+        o.push('}');
+    }
+}
+
+impl ToJson for Health {
+    fn json(&self, o: &mut String) {
+        members!(o; "status": self.status, "checks": self.checks);
+        o.push('}');
+    }
+}
+
+impl ToJson for HealthChange {
+    fn json(&self, o: &mut String) {
+        members!(o; "rule": self.rule, "from": self.from, "to": self.to, "change": self.change,
+            "message": self.message);
         o.push('}');
     }
 }

@@ -400,6 +400,79 @@ impl SummaryStream {
     }
 }
 
+/// A core misuse as the `SyncRunError` to throw.
+fn thrown(m: crate::Misuse) -> JsValue {
+    misuse(m.code.as_str(), &m.message)
+}
+
+/// A summary or `Health` (`name` in messages) as JSON text: an object, or `null` where
+/// `nullable`; anything else is `invalid_summary` (SPEC §9, §10).
+fn figures_bytes(value: &JsValue, name: &str, nullable: bool) -> Result<Vec<u8>, JsValue> {
+    seed_once();
+    if nullable && value.is_null() {
+        return Ok(b"null".to_vec());
+    }
+    if !value.is_object() || value.is_instance_of::<Uint8Array>() {
+        let got =
+            if value.is_null() { String::from("null") } else { value.js_typeof().as_string().unwrap_or_default() };
+        return Err(misuse("invalid_summary", &text!(name, " must be an object, got ", got)));
+    }
+    input_bytes(value)
+}
+
+/// `options` of `checkHealth` and `formatMetrics` as JSON text; `None` when absent.
+fn options_bytes(options: Option<JsValue>) -> Result<Option<Vec<u8>>, JsValue> {
+    match options {
+        Some(v) if !v.is_undefined() && !v.is_null() => {
+            if !v.is_object() || Array::is_array(&v) || v.is_instance_of::<Uint8Array>() {
+                return Err(misuse("invalid_option", "options must be an object"));
+            }
+            input_bytes(&v).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Judge a `BatchSummary` (from `summarizeRuns` or `SummaryStream.finish()`, or read back from
+/// JSON) against the health rules (SPEC §9). A value that is not a summary is `invalid_summary`;
+/// bad `now` or `rules` are `invalid_option`.
+#[wasm_bindgen(js_name = checkHealth, unchecked_return_type = "Health")]
+pub fn check_health(
+    #[wasm_bindgen(unchecked_param_type = "BatchSummary")] summary: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "HealthOptions")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let summary = figures_bytes(&summary, "summary", false)?;
+    let options = options_bytes(options)?;
+    // The current time, for when the options have no `now` (the core reads no clock).
+    #[allow(clippy::cast_possible_truncation)]
+    let now = js_sys::Date::now() as i64;
+    encode(&crate::check_health(&summary, options.as_deref(), now).map_err(thrown)?)
+}
+
+/// The alerts between two judgements of `checkHealth` (SPEC §9.3): one per rule whose status
+/// changed, then `"overall"`. `previous` may be null (nothing judged before).
+#[wasm_bindgen(js_name = compareHealth, unchecked_return_type = "HealthChange[]")]
+pub fn compare_health(
+    #[wasm_bindgen(unchecked_param_type = "Health | null")] previous: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Health")] current: JsValue,
+) -> Result<JsValue, JsValue> {
+    let previous = figures_bytes(&previous, "previous", true)?;
+    let current = figures_bytes(&current, "current", false)?;
+    encode(&crate::compare_health(&previous, &current).map_err(thrown)?)
+}
+
+/// A `BatchSummary` in the Prometheus text exposition format 0.0.4 (SPEC §10), with `labels`
+/// on every sample and, given `health`, `syncrun_health_status`.
+#[wasm_bindgen(js_name = formatMetrics)]
+pub fn format_metrics(
+    #[wasm_bindgen(unchecked_param_type = "BatchSummary")] summary: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "MetricsOptions")] options: Option<JsValue>,
+) -> Result<String, JsValue> {
+    let summary = figures_bytes(&summary, "summary", false)?;
+    let options = options_bytes(options)?;
+    crate::format_metrics(&summary, options.as_deref()).map_err(thrown)
+}
+
 /// For the command-line tool (not part of the package's API): a batch read in chunks whose
 /// normalized runs (as NDJSON text) and issues are handed out as soon as they are found.
 #[wasm_bindgen(js_name = RecordStream)]
