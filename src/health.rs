@@ -1,5 +1,8 @@
 //! Health (SPEC §9): a [`BatchSummary`] judged against rules, and the changes between two
 //! judgements (§9.3). Pure: the instant health is judged at is a parameter, never a clock read.
+//!
+//! Each call runs once per judgement, never per run: entry points are `#[cold]` and helpers not
+//! inlined, for a smaller .wasm.
 
 use serde::{Deserialize, Serialize};
 
@@ -350,6 +353,7 @@ enum Value {
 const NO_TERMINAL: &str = "no terminal run";
 
 /// The value of `rule` for `s` judged at `now` (SPEC §9.1).
+#[cold]
 fn value_of(rule: HealthRule, s: &BatchSummary, now: i64) -> Value {
     let t = s.last_terminal.as_ref();
     let ratio = |num: f64, den: Option<i64>, count: u64, few: &'static str, zero: &'static str| {
@@ -411,6 +415,7 @@ fn what(rule: HealthRule) -> &'static str {
 }
 
 /// One check (SPEC §9.1).
+#[cold]
 fn check(rule: HealthRule, t: Thresholds, s: &BatchSummary, now: i64) -> HealthCheck {
     let (status, value, mut message) = match value_of(rule, s, now) {
         Value::Known(v) => {
@@ -452,6 +457,7 @@ pub fn overall(checks: &[HealthCheck]) -> HealthStatus {
 }
 
 /// Judge `summary` at `options.now` with `options.rules` (SPEC §9).
+#[cold]
 pub fn check_health(summary: &BatchSummary, options: &HealthOptions) -> Health {
     let checks: Vec<HealthCheck> = HealthRule::ALL
         .iter()
@@ -462,6 +468,7 @@ pub fn check_health(summary: &BatchSummary, options: &HealthOptions) -> Health {
 }
 
 /// A sentence naming the worst checks of `health`, for the `"overall"` change.
+#[cold]
 fn overall_message(health: &Health) -> String {
     let status = health.status;
     if !status.is_bad() {
@@ -476,6 +483,7 @@ fn overall_message(health: &Health) -> String {
 }
 
 /// The changes from `previous` (null: nothing judged before) to `current` (SPEC §9.3).
+#[cold]
 pub fn compare_health(previous: Option<&Health>, current: &Health) -> Vec<HealthChange> {
     let before = |rule: HealthRule| {
         previous.and_then(|p| p.checks.iter().find(|c| c.rule == rule)).map_or(HealthStatus::Unknown, |c| c.status)

@@ -1,6 +1,9 @@
 //! A [`BatchSummary`] (and its [`Health`]) in the Prometheus text exposition format 0.0.4
 //! (SPEC §10): what the node_exporter textfile collector, the Pushgateway and `promtool check
 //! metrics` read.
+//!
+//! Each call runs once per judgement, never per run: entry points are `#[cold]` and helpers not
+//! inlined, for a smaller .wasm.
 
 use crate::health::{Health, Misuse};
 use crate::out::{number, text};
@@ -23,6 +26,7 @@ pub struct MetricsOptions {
 }
 
 /// Misuse unless `name` may be a user label (SPEC §10).
+#[inline(never)]
 pub fn check_label_name(name: &str) -> Result<(), Misuse> {
     let b = name.as_bytes();
     let word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
@@ -48,11 +52,13 @@ struct Writer {
 }
 
 impl Writer {
+    #[inline(never)]
     fn family(&mut self, name: &str, kind: &str, help: &str) {
         self.out.push_str(&text!("# HELP ", name, " ", help, "\n# TYPE ", name, " ", kind, "\n"));
     }
 
     /// `name{labels,own} value`, where `own` is the family's own label (`status="success"`) or "".
+    #[inline(never)]
     fn sample(&mut self, name: &str, own: &str, value: f64) {
         let o = &mut self.out;
         o.push_str(name);
@@ -70,6 +76,7 @@ impl Writer {
         o.push('\n');
     }
 
+    #[inline(never)]
     fn gauge(&mut self, name: &str, help: &str, value: Option<f64>) {
         self.family(name, "gauge", help);
         if let Some(v) = value {
@@ -78,6 +85,7 @@ impl Writer {
     }
 
     /// A summary family of milliseconds, in seconds: quantiles, `_sum`, `_count`.
+    #[inline(never)]
     fn summary(&mut self, name: &str, help: &str, s: &Stats) {
         self.family(name, "summary", help);
         for (q, v) in [("0.5", s.p50), ("0.9", s.p90), ("0.95", s.p95), ("0.99", s.p99)] {
@@ -103,11 +111,13 @@ fn seconds(ms: i64) -> f64 {
 }
 
 /// A timestamp as epoch seconds; `None` when absent.
+#[inline(never)]
 fn epoch(ts: Option<&str>) -> Option<f64> {
     ts.and_then(parse_timestamp).map(seconds)
 }
 
 /// `value` escaped as the format escapes label values: `\\`, `\"`, `\n`.
+#[inline(never)]
 fn escape(value: &str, o: &mut String) {
     for c in value.chars() {
         match c {
@@ -121,6 +131,8 @@ fn escape(value: &str, o: &mut String) {
 
 /// The Prometheus text of `summary` with `labels` on every sample and `health`'s checks, if
 /// given (SPEC §10). Label names must have passed [`check_label_name`].
+#[inline(never)]
+#[cold]
 pub fn format_metrics(summary: &BatchSummary, labels: &[(String, String)], health: Option<&Health>) -> String {
     let s = summary;
     let mut user = String::new();
