@@ -32,14 +32,14 @@ pub fn check_label_name(name: &str) -> Result<(), Misuse> {
     let word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
     let valid = b.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') && b.iter().all(word);
     if !valid {
-        return Err(Misuse::option(text!("label name \"", name, "\" must match [a-zA-Z_][a-zA-Z0-9_]*")));
+        return Err(Misuse::option_of(&["label name \"", name, "\" must match [a-zA-Z_][a-zA-Z0-9_]*"]));
     }
     if name.starts_with("__") || matches!(name, "status" | "kind" | "quantile" | "rule") {
-        return Err(Misuse::option(text!(
+        return Err(Misuse::option_of(&[
             "label name \"",
             name,
-            "\" is reserved (names starting with __, and status, kind, quantile, rule)"
-        )));
+            "\" is reserved (names starting with __, and status, kind, quantile, rule)",
+        ]));
     }
     Ok(())
 }
@@ -119,14 +119,20 @@ fn epoch(ts: Option<&str>) -> Option<f64> {
 /// `value` escaped as the format escapes label values: `\\`, `\"`, `\n`.
 #[inline(never)]
 fn escape(value: &str, o: &mut String) {
-    for c in value.chars() {
-        match c {
-            '\\' => o.push_str("\\\\"),
-            '"' => o.push_str("\\\""),
-            '\n' => o.push_str("\\n"),
-            c => o.push(c),
-        }
+    // Byte by byte: the three are ASCII, so the slices between them are whole characters.
+    let mut plain = 0;
+    for (i, b) in value.bytes().enumerate() {
+        let esc = match b {
+            b'\\' => "\\\\",
+            b'"' => "\\\"",
+            b'\n' => "\\n",
+            _ => continue,
+        };
+        o.push_str(value.get(plain..i).unwrap_or_default());
+        o.push_str(esc);
+        plain = i + 1;
     }
+    o.push_str(value.get(plain..).unwrap_or_default());
 }
 
 /// The Prometheus text of `summary` with `labels` on every sample and `health`'s checks, if

@@ -428,7 +428,7 @@ pub fn read_health_options(text: Option<&[u8]>, now: i64) -> Result<HealthOption
         Some(Value::String(s)) => parse_timestamp(s).ok_or_else(|| {
             let mut shown = String::new();
             crate::out::string(s, &mut shown);
-            Misuse::option(text!("option now must be a timestamp (YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)), got ", shown))
+            Misuse::option_of(&["option now must be a timestamp (YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)), got ", &shown])
         })?,
         Some(_) => {
             return Err(Misuse::option(String::from(
@@ -442,7 +442,7 @@ pub fn read_health_options(text: Option<&[u8]>, now: i64) -> Result<HealthOption
         Some(Value::Object(members)) => {
             for (name, setting) in members {
                 let Some(rule) = HealthRule::from_name(name) else {
-                    return Err(Misuse::option(text!("rules has an unknown rule \"", name, "\"")));
+                    return Err(Misuse::option_of(&["rules has an unknown rule \"", name, "\""]));
                 };
                 rules.set(rule, thresholds(rule, setting)?);
             }
@@ -459,18 +459,18 @@ fn thresholds(rule: HealthRule, setting: &Value) -> Result<Option<Thresholds>, M
     let members = match setting {
         Value::Bool(false) => return Ok(None),
         Value::Object(members) => members,
-        _ => return Err(Misuse::option(text!("rules.", name, " must be false or an object"))),
+        _ => return Err(Misuse::option_of(&["rules.", name, " must be false or an object"])),
     };
     let mut t = rule.default_thresholds();
     for (key, v) in members {
         let slot = match key.as_str() {
             "warning" => &mut t.warning,
             "critical" => &mut t.critical,
-            _ => return Err(Misuse::option(text!("rules.", name, " has an unknown key \"", key, "\""))),
+            _ => return Err(Misuse::option_of(&["rules.", name, " has an unknown key \"", key, "\""])),
         };
         match v {
             Value::Number(n) if n.is_finite() && *n >= 0.0 => *slot = *n,
-            _ => return Err(Misuse::option(text!("rules.", name, ".", key, " must be a finite number ≥ 0"))),
+            _ => return Err(Misuse::option_of(&["rules.", name, ".", key, " must be a finite number ≥ 0"])),
         }
     }
     if !rule.pair_ok(t) {
@@ -478,7 +478,7 @@ fn thresholds(rule: HealthRule, setting: &Value) -> Result<Option<Thresholds>, M
         crate::out::number(t.warning, &mut w);
         crate::out::number(t.critical, &mut c);
         let side = if rule.pair_ok(Thresholds { warning: 1.0, critical: 0.0 }) { " ≤ " } else { " ≥ " };
-        return Err(Misuse::option(text!("rules.", name, ": critical (", c, ") must be", side, "warning (", w, ")")));
+        return Err(Misuse::option_of(&["rules.", name, ": critical (", &c, ") must be", side, "warning (", &w, ")"]));
     }
     Ok(Some(t))
 }
@@ -496,7 +496,7 @@ pub fn read_metrics_options(text: Option<&[u8]>) -> Result<MetricsOptions, Misus
                 crate::metrics::check_label_name(name)?;
                 match v {
                     Value::String(s) => labels.push((name.clone(), s.clone())),
-                    _ => return Err(Misuse::option(text!("label ", name, " must have a string value"))),
+                    _ => return Err(Misuse::option_of(&["label ", name, " must have a string value"])),
                 }
             }
         }
