@@ -3,7 +3,17 @@
 // The generated classes declare `[Symbol.dispose]` (for `using`); this brings its lib in, so that
 // consumers compiling for ES2022 or earlier need no `lib` setting and no skipLibCheck.
 /// <reference lib="esnext.disposable" />
-export { validateRun, normalizeRun, summarizeRun, normalizeRuns, summarizeRuns, SummaryStream } from "./glue/syncrun.js";
+export {
+  validateRun,
+  normalizeRun,
+  summarizeRun,
+  normalizeRuns,
+  summarizeRuns,
+  SummaryStream,
+  checkHealth,
+  compareHealth,
+  formatMetrics,
+} from "./glue/syncrun.js";
 export type {
   SyncRunInput,
   SyncRun,
@@ -21,6 +31,7 @@ export type {
   Latest,
   LastSuccess,
   LastFailure,
+  LastTerminal,
   TopError,
   Daily,
   Options,
@@ -30,6 +41,14 @@ export type {
   NormalizeResult,
   SummarizeResult,
   NormalizeRunsResult,
+  Health,
+  HealthCheck,
+  HealthStatus,
+  HealthRule,
+  HealthOptions,
+  HealthChange,
+  HealthChangeKind,
+  MetricsOptions,
 } from "./glue/syncrun.js";
 
 /** Every `code` a `SyncRunError` can have (SPEC §6). */

@@ -26,8 +26,11 @@ function assertPlain(v, path = "") {
   for (const [k, x] of Object.entries(v)) assertPlain(x, `${path}/${k}`);
 }
 
-test("SPEC §8: exactly the seven exports, the same through import and require", () => {
-  const names = ["SummaryStream", "SyncRunError", "normalizeRun", "normalizeRuns", "summarizeRun", "summarizeRuns", "validateRun"];
+test("SPEC §8: exactly the ten exports, the same through import and require", () => {
+  const names = [
+    "SummaryStream", "SyncRunError", "checkHealth", "compareHealth", "formatMetrics", "normalizeRun", "normalizeRuns",
+    "summarizeRun", "summarizeRuns", "validateRun",
+  ];
   assert.deepEqual(Object.keys(api).sort(), names);
   const cjs = require("syncrun");
   for (const n of names) assert.equal(cjs[n], api[n], n);
