@@ -67,11 +67,17 @@ When standard error is a terminal and the input is larger than 8 MiB, a progress
 bar shows the bytes read, the runs seen (NDJSON) and the throughput. If standard output is closed
 early (say, piped into head), the command stops quietly with status 0.
 
-check judges each input with the rules failure_streak, success_rate, freshness,
-row_failure_rate, duration and volume (thresholds in the README; --rules changes
-them). With --state, a cron job alerts once per change: the first run prints what
-is not ok, later runs only what changed since the run before (nothing when
-nothing did), with the same exit status as without --state.
+check (and summarize --metrics) judge each input by six rules; their default
+thresholds, warning / critical, which a --rules file can change or turn off:
+  failure_streak    finished runs in a row that did not succeed   >= 1 / >= 3
+  success_rate      succeeded / finished runs                     < 0.95 / < 0.8
+  freshness         ms since the last success finished            > 86400000 / > 259200000
+  row_failure_rate  failed / attempted rows of the latest run     >= 0.01 / >= 0.1
+  duration          latest run's duration / the median            > 3 / > 10
+  volume            latest run's querySize / the median           < 0.5 / < 0.1
+With --state, a cron job alerts once per change: the first run prints what is not
+ok, later runs only what changed since the run before (nothing when nothing did),
+with the same exit status as without --state.
 
 Exit status of summarize, validate, normalize:
   0  done; validate: no run is invalid

@@ -97,6 +97,14 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+test("--help names check, its options and its exit codes", async () => {
+  const r = await cli(["--help"]);
+  assert.equal(r.code, 0);
+  for (const word of ["check", "--metrics", "--label NAME=VALUE", "--now T", "--rules FILE", "--state FILE", "Exit status of check", "failure_streak", "volume"]) {
+    assert.ok(r.stdout.includes(word), `help mentions ${word}`);
+  }
+});
+
 describe("check: exit codes and one line per input (SPEC §11.1)", () => {
   test("the inputs are what their names say, by the package's own judgement (SPEC §9)", () => {
     for (const name of ["ok", "warning", "critical", "unknown"]) {
