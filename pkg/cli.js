@@ -851,7 +851,9 @@ async function writeState(file, state) {
  */
 async function check(files, flags, options, health) {
   const failed = (e) => {
-    if (!(e instanceof StateError || e instanceof InputError || e instanceof UsageError)) throw e;
+    // A bad --now, --rules or --label value is a usage error, as it is for summarize --metrics.
+    if (e instanceof UsageError) return usageFailure(e, CHECK_EXIT.unknown);
+    if (!(e instanceof StateError || e instanceof InputError)) throw e;
     process.stderr.write(`syncrun: ${e.message}\n`);
     return CHECK_EXIT.unknown;
   };

@@ -227,6 +227,7 @@ describe("check --now and --rules (SPEC §9, §11.1)", () => {
     assert.equal(r.code, 3);
     assert.equal(r.stdout, "");
     assert.ok(r.stderr.includes(`--now 2024-06-01T00:00:00: ${message}`), r.stderr);
+    assert.match(r.stderr, /^Usage: syncrun <command>/m, "a usage error");
   });
 
   test("--rules replaces thresholds and turns rules off", async () => {
@@ -260,6 +261,7 @@ describe("check --now and --rules (SPEC §9, §11.1)", () => {
     assert.equal(r.code, 3);
     assert.equal(r.stdout, "");
     assert.ok(r.stderr.includes(`--rules ${file("bad-rules.json")}: ${message}`), r.stderr);
+    assert.match(r.stderr, /^Usage: syncrun <command>/m, "a usage error");
 
     writeFileSync(file("not-json.json"), "{failure_streak: false}");
     r = await cli(["check", "--rules", file("not-json.json"), file("ok.ndjson")]);
