@@ -178,12 +178,14 @@ pub fn summarize_runs(input: &[u8], options: &Options) -> BatchSummary {
 /// Judge a summary given as JSON text (SPEC §9) with options given as JSON text (`None`: no
 /// options); `now` is the instant to judge at when the options have none (milliseconds since
 /// 1970-01-01T00:00:00Z: the caller's clock, the core has none).
+#[cold]
 pub fn check_health(summary: &[u8], options: Option<&[u8]>, now: i64) -> Result<Health, Misuse> {
     let summary = readback::read_summary(summary)?;
     Ok(health::check_health(&summary, &readback::read_health_options(options, now)?))
 }
 
 /// The changes between two judgements given as JSON text (SPEC §9.3); `previous` may be `null`.
+#[cold]
 pub fn compare_health(previous: &[u8], current: &[u8]) -> Result<Vec<HealthChange>, Misuse> {
     let previous = readback::read_health(previous, "previous", true)?;
     let current = readback::read_health(current, "current", false)?;
@@ -192,6 +194,7 @@ pub fn compare_health(previous: &[u8], current: &[u8]) -> Result<Vec<HealthChang
 
 /// A summary given as JSON text in the Prometheus text format (SPEC §10), with options given
 /// as JSON text (`None`: no options).
+#[cold]
 pub fn format_metrics(summary: &[u8], options: Option<&[u8]>) -> Result<String, Misuse> {
     let summary = readback::read_summary(summary)?;
     let options = readback::read_metrics_options(options)?;

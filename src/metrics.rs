@@ -1,6 +1,9 @@
 //! A [`BatchSummary`] (and its [`Health`]) in the Prometheus text exposition format 0.0.4
 //! (SPEC §10): what the node_exporter textfile collector, the Pushgateway and `promtool check
 //! metrics` read.
+//!
+//! Each call runs once per judgement, never per run: entry points are `#[cold]` and helpers not
+//! inlined, for a smaller .wasm.
 
 use crate::health::{Health, Misuse};
 use crate::out::{number, text};
@@ -23,19 +26,20 @@ pub struct MetricsOptions {
 }
 
 /// Misuse unless `name` may be a user label (SPEC §10).
+#[inline(never)]
 pub fn check_label_name(name: &str) -> Result<(), Misuse> {
     let b = name.as_bytes();
     let word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
     let valid = b.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') && b.iter().all(word);
     if !valid {
-        return Err(Misuse::option(text!("label name \"", name, "\" must match [a-zA-Z_][a-zA-Z0-9_]*")));
+        return Err(Misuse::option_of(&["label name \"", name, "\" must match [a-zA-Z_][a-zA-Z0-9_]*"]));
     }
     if name.starts_with("__") || matches!(name, "status" | "kind" | "quantile" | "rule") {
-        return Err(Misuse::option(text!(
+        return Err(Misuse::option_of(&[
             "label name \"",
             name,
-            "\" is reserved (names starting with __, and status, kind, quantile, rule)"
-        )));
+            "\" is reserved (names starting with __, and status, kind, quantile, rule)",
+        ]));
     }
     Ok(())
 }
@@ -48,11 +52,13 @@ struct Writer {
 }
 
 impl Writer {
+    #[inline(never)]
     fn family(&mut self, name: &str, kind: &str, help: &str) {
         self.out.push_str(&text!("# HELP ", name, " ", help, "\n# TYPE ", name, " ", kind, "\n"));
     }
 
     /// `name{labels,own} value`, where `own` is the family's own label (`status="success"`) or "".
+    #[inline(never)]
     fn sample(&mut self, name: &str, own: &str, value: f64) {
         let o = &mut self.out;
         o.push_str(name);
@@ -70,6 +76,7 @@ impl Writer {
         o.push('\n');
     }
 
+    #[inline(never)]
     fn gauge(&mut self, name: &str, help: &str, value: Option<f64>) {
         self.family(name, "gauge", help);
         if let Some(v) = value {
@@ -78,6 +85,7 @@ impl Writer {
     }
 
     /// A summary family of milliseconds, in seconds: quantiles, `_sum`, `_count`.
+    #[inline(never)]
     fn summary(&mut self, name: &str, help: &str, s: &Stats) {
         self.family(name, "summary", help);
         for (q, v) in [("0.5", s.p50), ("0.9", s.p90), ("0.95", s.p95), ("0.99", s.p99)] {
@@ -103,24 +111,34 @@ fn seconds(ms: i64) -> f64 {
 }
 
 /// A timestamp as epoch seconds; `None` when absent.
+#[inline(never)]
 fn epoch(ts: Option<&str>) -> Option<f64> {
     ts.and_then(parse_timestamp).map(seconds)
 }
 
 /// `value` escaped as the format escapes label values: `\\`, `\"`, `\n`.
+#[inline(never)]
 fn escape(value: &str, o: &mut String) {
-    for c in value.chars() {
-        match c {
-            '\\' => o.push_str("\\\\"),
-            '"' => o.push_str("\\\""),
-            '\n' => o.push_str("\\n"),
-            c => o.push(c),
-        }
+    // Byte by byte: the three are ASCII, so the slices between them are whole characters.
+    let mut plain = 0;
+    for (i, b) in value.bytes().enumerate() {
+        let esc = match b {
+            b'\\' => "\\\\",
+            b'"' => "\\\"",
+            b'\n' => "\\n",
+            _ => continue,
+        };
+        o.push_str(value.get(plain..i).unwrap_or_default());
+        o.push_str(esc);
+        plain = i + 1;
     }
+    o.push_str(value.get(plain..).unwrap_or_default());
 }
 
 /// The Prometheus text of `summary` with `labels` on every sample and `health`'s checks, if
 /// given (SPEC §10). Label names must have passed [`check_label_name`].
+#[inline(never)]
+#[cold]
 pub fn format_metrics(summary: &BatchSummary, labels: &[(String, String)], health: Option<&Health>) -> String {
     let s = summary;
     let mut user = String::new();

@@ -3,6 +3,9 @@
 //! `formatMetrics`. Read with the crate's own JSON reader into the typed structs, key by key, so
 //! that anything else is misuse naming the first wrong key (`summary.durationMs.p50 must be a
 //! number or null`). Keys the figures do not have are ignored.
+//!
+//! Each call runs once per judgement, never per run: entry points are `#[cold]` and helpers not
+//! inlined, for a smaller .wasm.
 
 use std::cell::RefCell;
 
@@ -16,33 +19,13 @@ use crate::run::SyncRunStatus;
 use crate::summary::{BatchSummary, ByStatus, LastFailure, LastSuccess, LastTerminal, Latest, RowTotals, Rows, Stats};
 use crate::timestamp::parse_timestamp;
 
-/// The JSON text `text` as a value, for misuse messages about `name`. Members named in `skip`
-/// whose value is an array are skipped, not built (a summary's issues, top errors and days,
-/// which no rule reads): they read back as empty arrays.
-fn parse(text: &[u8], name: &str, code: MisuseCode, skip: &[&str]) -> Result<Value, Misuse> {
+/// The JSON text `text` as a value; misuse about `name` when it is not JSON.
+#[cold]
+fn parse(text: &[u8], name: &str, code: MisuseCode) -> Result<Value, Misuse> {
     let bad = || Misuse { code, message: text!(name, " is not JSON") };
     let text = std::str::from_utf8(text).map_err(|_| bad())?;
     let mut r = Reader::new(text.strip_prefix('\u{FEFF}').unwrap_or(text), true);
-    let (mut path, mut dups) = (String::new(), Vec::new());
-    let value = match r.peek() {
-        Ok(b'{') if !skip.is_empty() => {
-            let mut members: Vec<(String, Value)> = Vec::new();
-            let mut more = r.object_start().map_err(|_| bad())?;
-            while more {
-                let key = r.key().map_err(|_| bad())?;
-                let value = if skip.contains(&&*key) && r.peek() == Ok(b'[') {
-                    r.skip_value(1, &mut path, &mut dups).map_err(|_| bad())?;
-                    Value::Array(Vec::new())
-                } else {
-                    r.value(1, &mut path, &mut dups).map_err(|_| bad())?
-                };
-                members.push((key.into_owned(), value));
-                more = r.comma_or(b'}').map_err(|_| bad())?;
-            }
-            Value::Object(members)
-        }
-        _ => r.value(0, &mut path, &mut dups).map_err(|_| bad())?,
-    };
+    let value = r.value(0, &mut String::new(), &mut Vec::new()).map_err(|_| bad())?;
     if r.at_end() {
         Ok(value)
     } else {
@@ -289,9 +272,10 @@ impl<'a> Obj<'a> {
 
 /// A `BatchSummary` from its JSON text (SPEC §5): every member checked, in the order of §5.
 /// `issues`, `topErrors` and `daily` must be arrays; their elements are not read (no rule and
-/// no metric needs them) and they come back empty.
+/// no metric needs them; the package does not even write them) and they come back empty.
+#[cold]
 pub fn read_summary(text: &[u8]) -> Result<BatchSummary, Misuse> {
-    let value = parse(text, "summary", MisuseCode::InvalidSummary, &["issues", "topErrors", "daily"])?;
+    let value = parse(text, "summary", MisuseCode::InvalidSummary)?;
     let first = First::new(MisuseCode::InvalidSummary);
     let o = Obj::of(&value, String::from("summary"), &first);
     // Struct fields are evaluated in the order written: §5's order, so the first wrong key is named.
@@ -376,6 +360,7 @@ pub fn read_summary(text: &[u8]) -> Result<BatchSummary, Misuse> {
 }
 
 /// A `Health` (SPEC §9) from a value named `path`; anything else is `invalid_summary`.
+#[cold]
 fn health(value: &Value, path: String) -> Result<Health, Misuse> {
     let first = First::new(MisuseCode::InvalidSummary);
     let o = Obj::of(value, path, &first);
@@ -404,8 +389,9 @@ fn health(value: &Value, path: String) -> Result<Health, Misuse> {
 }
 
 /// A `Health` from JSON text, or `None` for `null` when `nullable` (compareHealth's `previous`).
+#[cold]
 pub fn read_health(text: &[u8], name: &str, nullable: bool) -> Result<Option<Health>, Misuse> {
-    let value = parse(text, name, MisuseCode::InvalidSummary, &[])?;
+    let value = parse(text, name, MisuseCode::InvalidSummary)?;
     if nullable && value == Value::Null {
         return Ok(None);
     }
@@ -413,9 +399,10 @@ pub fn read_health(text: &[u8], name: &str, nullable: bool) -> Result<Option<Hea
 }
 
 /// The options object's members; `None` (no text, or `null`) is no options.
+#[cold]
 fn options(text: Option<&[u8]>) -> Result<Option<Value>, Misuse> {
     let Some(text) = text else { return Ok(None) };
-    match parse(text, "options", MisuseCode::InvalidOption, &[])? {
+    match parse(text, "options", MisuseCode::InvalidOption)? {
         Value::Null => Ok(None),
         v @ Value::Object(_) => Ok(Some(v)),
         _ => Err(Misuse::option(String::from("options must be an object"))),
@@ -431,6 +418,7 @@ fn member<'a>(options: &'a Option<Value>, key: &str) -> Option<&'a Value> {
 }
 
 /// The options of `checkHealth` (SPEC §9) from JSON text; `now` when the text has none.
+#[cold]
 pub fn read_health_options(text: Option<&[u8]>, now: i64) -> Result<HealthOptions, Misuse> {
     let options = options(text)?;
     let now = match member(&options, "now") {
@@ -440,7 +428,7 @@ pub fn read_health_options(text: Option<&[u8]>, now: i64) -> Result<HealthOption
         Some(Value::String(s)) => parse_timestamp(s).ok_or_else(|| {
             let mut shown = String::new();
             crate::out::string(s, &mut shown);
-            Misuse::option(text!("option now must be a timestamp (YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)), got ", shown))
+            Misuse::option_of(&["option now must be a timestamp (YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)), got ", &shown])
         })?,
         Some(_) => {
             return Err(Misuse::option(String::from(
@@ -454,7 +442,7 @@ pub fn read_health_options(text: Option<&[u8]>, now: i64) -> Result<HealthOption
         Some(Value::Object(members)) => {
             for (name, setting) in members {
                 let Some(rule) = HealthRule::from_name(name) else {
-                    return Err(Misuse::option(text!("rules has an unknown rule \"", name, "\"")));
+                    return Err(Misuse::option_of(&["rules has an unknown rule \"", name, "\""]));
                 };
                 rules.set(rule, thresholds(rule, setting)?);
             }
@@ -465,23 +453,24 @@ pub fn read_health_options(text: Option<&[u8]>, now: i64) -> Result<HealthOption
 }
 
 /// One rule's setting: `false` (off) or `{ warning?, critical? }` over the defaults.
+#[cold]
 fn thresholds(rule: HealthRule, setting: &Value) -> Result<Option<Thresholds>, Misuse> {
     let name = rule.as_str();
     let members = match setting {
         Value::Bool(false) => return Ok(None),
         Value::Object(members) => members,
-        _ => return Err(Misuse::option(text!("rules.", name, " must be false or an object"))),
+        _ => return Err(Misuse::option_of(&["rules.", name, " must be false or an object"])),
     };
     let mut t = rule.default_thresholds();
     for (key, v) in members {
         let slot = match key.as_str() {
             "warning" => &mut t.warning,
             "critical" => &mut t.critical,
-            _ => return Err(Misuse::option(text!("rules.", name, " has an unknown key \"", key, "\""))),
+            _ => return Err(Misuse::option_of(&["rules.", name, " has an unknown key \"", key, "\""])),
         };
         match v {
             Value::Number(n) if n.is_finite() && *n >= 0.0 => *slot = *n,
-            _ => return Err(Misuse::option(text!("rules.", name, ".", key, " must be a finite number ≥ 0"))),
+            _ => return Err(Misuse::option_of(&["rules.", name, ".", key, " must be a finite number ≥ 0"])),
         }
     }
     if !rule.pair_ok(t) {
@@ -489,13 +478,14 @@ fn thresholds(rule: HealthRule, setting: &Value) -> Result<Option<Thresholds>, M
         crate::out::number(t.warning, &mut w);
         crate::out::number(t.critical, &mut c);
         let side = if rule.pair_ok(Thresholds { warning: 1.0, critical: 0.0 }) { " ≤ " } else { " ≥ " };
-        return Err(Misuse::option(text!("rules.", name, ": critical (", c, ") must be", side, "warning (", w, ")")));
+        return Err(Misuse::option_of(&["rules.", name, ": critical (", &c, ") must be", side, "warning (", &w, ")"]));
     }
     Ok(Some(t))
 }
 
 /// The options of `formatMetrics` (SPEC §10) from JSON text: labels in the order given, and
 /// the health to include.
+#[cold]
 pub fn read_metrics_options(text: Option<&[u8]>) -> Result<MetricsOptions, Misuse> {
     let options = options(text)?;
     let mut labels = Vec::new();
@@ -506,7 +496,7 @@ pub fn read_metrics_options(text: Option<&[u8]>) -> Result<MetricsOptions, Misus
                 crate::metrics::check_label_name(name)?;
                 match v {
                     Value::String(s) => labels.push((name.clone(), s.clone())),
-                    _ => return Err(Misuse::option(text!("label ", name, " must have a string value"))),
+                    _ => return Err(Misuse::option_of(&["label ", name, " must have a string value"])),
                 }
             }
         }
