@@ -477,7 +477,9 @@ const viewOf = (rule) => RULE_VIEW[rule] ?? plainView(rule);
  * valid). `src` is the input being checked, so that a chosen moment survives re-checking the
  * same input (the warning option) but not a new one.
  */
-const health = { summary: null, at: 0, why: "now", edits: {}, result: null, src: null, judgedSrc: null, rules: [] };
+const health = {
+  summary: null, at: 0, why: "now", edits: {}, result: null, error: null, invalidRule: null, src: null, judgedSrc: null, rules: [],
+};
 
 /** Bundled samples are judged at their latest run's time; anything else at the current time. */
 function defaultMoment(s, src) {
@@ -494,14 +496,19 @@ function startHealth(s) {
   judge();
 }
 
-/** checkHealth with the current moment and edits; the error message when they are not valid. */
-function judge() {
+/**
+ * checkHealth with the current moment and edits: health.result, or health.error (the
+ * package's message) when the edits are not valid; `edited` is the rule just changed, marked
+ * as the one at fault while they are not.
+ */
+function judge(edited = null) {
   try {
     health.result = pkg.checkHealth(health.summary, { now: health.at, rules: rulesOption() });
-    return null;
+    health.error = health.invalidRule = null;
   } catch (e) {
     health.result = null;
-    return e?.name === "SyncRunError" ? e.message : String(e?.message ?? e);
+    health.error = e?.name === "SyncRunError" ? e.message : String(e?.message ?? e);
+    if (edited !== null) health.invalidRule = edited;
   }
 }
 
@@ -567,7 +574,7 @@ function renderHealth() {
   }));
   el.healthBody.replaceChildren(overall, cards);
   fillThresholds();
-  updateHealth(null);
+  updateHealth();
 }
 
 /** The inputs show the thresholds in effect: the visitor's, else the package's defaults. */
@@ -582,7 +589,8 @@ function fillThresholds() {
 }
 
 /** Shows health.result (or `error`): the overall status, each check, the moment. */
-function updateHealth(error, edited = null) {
+function updateHealth() {
+  const error = health.error;
   const iso = new Date(health.at).toISOString();
   const why = {
     latest: "the latest run's time",
@@ -594,7 +602,7 @@ function updateHealth(error, edited = null) {
   if (document.activeElement !== el.judgeAt) el.judgeAt.value = iso.slice(0, 23);
   el.healthError.textContent = error ? `These thresholds are not valid: ${error}` : "";
   for (const input of el.healthBody.querySelectorAll("input.threshold")) {
-    const bad = error !== null && edited !== null && input.dataset.rule === edited;
+    const bad = error !== null && input.dataset.rule === health.invalidRule;
     if (bad) input.setAttribute("aria-invalid", "true");
     else input.removeAttribute("aria-invalid");
   }
@@ -642,7 +650,8 @@ el.healthBody.addEventListener("input", (e) => {
   if (input.value.trim() === "") delete pair[kind];
   else pair[kind] = viewOf(rule).fromInput(input.valueAsNumber);
   health.edits = { ...health.edits, [rule]: pair };
-  updateHealth(judge(), rule);
+  judge(rule);
+  updateHealth();
 });
 
 el.judgeAt.addEventListener("input", () => {
@@ -651,26 +660,30 @@ el.judgeAt.addEventListener("input", () => {
   const at = el.judgeAt.value === "" ? NaN : Date.parse(`${el.judgeAt.value}Z`);
   if (Number.isNaN(at)) return;
   Object.assign(health, { at, why: "chosen" });
-  updateHealth(judge());
+  judge();
+  updateHealth();
 });
 
 el.judgeLatest.addEventListener("click", () => {
   if (!health.summary?.latest) return;
   Object.assign(health, { at: Date.parse(health.summary.latest.createdAt), why: "latest" });
-  updateHealth(judge());
+  judge();
+  updateHealth();
 });
 
 el.judgeNow.addEventListener("click", () => {
   if (!health.summary) return;
   Object.assign(health, { at: Date.now(), why: "now" });
-  updateHealth(judge());
+  judge();
+  updateHealth();
 });
 
 el.resetRules.addEventListener("click", () => {
   if (!health.summary) return;
   health.edits = {};
   fillThresholds();
-  updateHealth(judge());
+  judge();
+  updateHealth();
 });
 
 // ---------------------------------------------------------------------------------------------

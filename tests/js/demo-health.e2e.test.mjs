@@ -303,6 +303,15 @@ test("changing thresholds changes the status, as checkHealth says; thresholds th
   assert.equal(shown.error, `These thresholds are not valid: ${message}`);
   assert.equal(await page.getAttribute("#rule-failure_streak-critical", "aria-invalid"), "true");
   assert.match(shown.verdict, /thresholds are not valid/);
+  // They stay not valid, and said so, for the next input.
+  await page.selectOption("#sample", "healthy");
+  await waitForResult("healthy.json");
+  const next = await shownHealth();
+  assert.deepEqual([next.status, next.error], ["invalid", `These thresholds are not valid: ${message}`]);
+  assert.equal(await page.getAttribute("#rule-failure_streak-critical", "aria-invalid"), "true");
+  assert.equal(await page.inputValue("#rule-failure_streak-critical"), "5", "what was typed is kept");
+  await page.selectOption("#sample", "failing");
+  await waitForResult("failing.json");
 
   // Put right, the message goes; an emptied box is the package's default again.
   await page.fill("#rule-failure_streak-critical", "30");
