@@ -358,6 +358,16 @@ describe("check --state (SPEC §9.3, §11.1)", () => {
     assert.deepEqual([r.code, r.stdout], [1, ""]);
   });
 
+  test("standard input is kept under \"-\"", async () => {
+    const state = spath("stdin.json");
+    let r = await cli(["check", "--now", NOW, "--state", state], { input: TEXT.warning });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^stdin: failure_streak raised, unknown -> warning: /);
+    assert.deepEqual(Object.keys(JSON.parse(readFileSync(state, "utf8")).inputs), ["-"]);
+    r = await cli(["check", "--now", NOW, "--state", state, "-"], { input: TEXT.warning });
+    assert.deepEqual([r.code, r.stdout], [1, ""]);
+  });
+
   test("several inputs share one state file; only the one that changed is printed", async () => {
     const a = spath("a.ndjson");
     const b = spath("b.ndjson");
