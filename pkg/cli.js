@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // The `syncrun` command: summarize, validate and normalize SyncRun JSON from a file, stdin or
-// the Hightouch API (`--sync ID`, SPEC §11), and `fetch` a sync's runs as NDJSON.
+// the Hightouch API (`--sync ID`, SPEC §11), `fetch` a sync's runs as NDJSON, and judge the
+// health of syncs (`check`, `summarize --metrics`, SPEC §9-§11.1).
 //
 // Inputs are streamed (a reused 1 MiB buffer for files, the stream's chunks for stdin) into the
 // package's streaming readers, so memory does not depend on the input's size; output goes out
 // with back-pressure. Only Node built-ins and the package itself are used.
-import { open } from "node:fs/promises";
+import { open, readFile, realpath, rename, stat, unlink } from "node:fs/promises";
 import { fstatSync, readFileSync } from "node:fs";
 import { once } from "node:events";
+import { randomBytes } from "node:crypto";
+import { basename, dirname, join, resolve } from "node:path";
 
 const CHUNK = 1 << 20;
 /** Inputs at least this large get a progress bar (when stderr is a terminal). */
@@ -22,9 +25,13 @@ Commands:
   validate    one line per issue: path, severity, code, message (and line)
   normalize   the valid, de-duplicated runs in canonical form, as a JSON array
   fetch       a sync's runs from the Hightouch API as NDJSON, as served (--sync ID)
+  check       judge the health of each FILE or --sync ID (several may be given): one line each
+              with its status and the checks that are not ok; exit 0 ok, 1 warning,
+              2 critical, 3 unknown (the monitoring-plugin convention)
 `;
 
-const HELP = `syncrun: validate, normalize and summarize Hightouch SyncRun JSON.
+const HELP = `syncrun: validate, normalize and summarize Hightouch SyncRun JSON, and judge
+the health of a sync from its runs.
 
 ${USAGE}
 FILE holds an array of runs, the API's {"data": [...], "hasMore": ...} envelope,
@@ -37,8 +44,10 @@ Options:
   --json                  summarize: print the BatchSummary as JSON
                           validate: print each issue as one JSON object per line
                           (NDJSON: severity, code, path, message, line, column)
+                          check: print {"inputs": [{input, health, changes, error}]}
   --ndjson                normalize: print one run per line instead of a JSON array
-  --warning-is-failure    summarize: count runs with status "warning" as not succeeded
+  --warning-is-failure    summarize, check: count runs with status "warning" as not
+                          succeeded
   --format FORMAT         read the input as auto (default), json or ndjson
   --unknown-fields MODE   keys the SyncRun contract does not know: strip (default),
                           keep, or error (each one an unknown_field error)
@@ -51,6 +60,15 @@ Options:
                           at most 200 requests in any 10 s, 429/5xx retried 5 times
   --since T               with --sync: only runs started after timestamp T
   --max-runs N            with --sync: stop after N runs
+  --metrics               summarize: print the summary and its health as Prometheus
+                          text (for the node_exporter textfile collector)
+  --label NAME=VALUE      summarize --metrics: a label added to every sample (repeatable)
+  --now T                 check, summarize --metrics: judge the health at T, a timestamp
+                          (2024-06-01T12:00:00Z) or milliseconds since 1970 (default: now)
+  --rules FILE            check, summarize --metrics: a JSON file of health rules, e.g.
+                          {"freshness": {"warning": 7200000}, "volume": false}
+  --state FILE            check: compare with the judgements kept in FILE (created when
+                          missing) and print only what changed; FILE is then updated
   -h, --help              print this help
   -V, --version           print the version
 
@@ -60,20 +78,41 @@ When standard error is a terminal and the input is larger than 8 MiB, a progress
 bar shows the bytes read, the runs seen (NDJSON) and the throughput. If standard output is closed
 early (say, piped into head), the command stops quietly with status 0.
 
-Exit status:
+check (and summarize --metrics) judge each input by six rules; their default
+thresholds, warning / critical, which a --rules file can change or turn off:
+  failure_streak    finished runs in a row that did not succeed   >= 1 / >= 3
+  success_rate      succeeded / finished runs                     < 0.95 / < 0.8
+  freshness         ms since the last success finished            > 86400000 / > 259200000
+  row_failure_rate  failed / attempted rows of the latest run     >= 0.01 / >= 0.1
+  duration          latest run's duration / the median            > 3 / > 10
+  volume            latest run's querySize / the median           < 0.5 / < 0.1
+With --state, a cron job alerts once per change: the first run prints what is not
+ok, later runs only what changed since the run before (nothing when nothing did),
+with the same exit status as without --state.
+
+Exit status of summarize, validate, normalize:
   0  done; validate: no run is invalid
   1  validate: at least one run is invalid; every command: the input as a whole
      cannot be read (not JSON, not UTF-8, not a batch, more than --max-bytes)
   2  usage error, FILE cannot be read, or the Hightouch API failed (--sync)
   130  interrupted (Ctrl+C) while reading --sync: the output is incomplete
+
+Exit status of check:
+  0  every input is ok
+  1  an input is warning (and none critical)
+  2  an input is critical
+  3  otherwise, an input is unknown (too few runs to judge, or it cannot be read),
+     or a usage error, bad --rules or --now, or a --state file that is not one
+     syncrun check wrote (that file is then left as it is)
 `;
 
 /** Flags each command takes; the value options below are taken by all. */
 const FLAGS = {
-  summarize: ["json", "warning-is-failure"],
+  summarize: ["json", "warning-is-failure", "metrics"],
   validate: ["json"],
   normalize: ["ndjson"],
   fetch: [],
+  check: ["json", "warning-is-failure"],
 };
 const VALUE_OPTIONS = {
   format: { key: "format", parse: oneOf(["auto", "json", "ndjson"]) },
@@ -594,6 +633,404 @@ async function fetchCommand(input) {
   return 0;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Health: `check` and `summarize --metrics` (SPEC §9, §10, §11.1)
+//
+// The judging, the comparing and the Prometheus text are the package's (checkHealth,
+// compareHealth, formatMetrics); what is here is reading their options from the command line,
+// the state file of `check --state`, and the lines for people.
+
+/** The options only `check` and `summarize --metrics` take; taken out before parseArgs. */
+const HEALTH_OPTIONS = ["now", "rules", "state", "label"];
+/** Exit status of `check` for an input's overall status: the monitoring-plugin convention. */
+const CHECK_EXIT = { ok: 0, warning: 1, critical: 2, unknown: 3 };
+/** The `syncrun` key of a state file: it says the file is ours, and what it is. */
+const STATE_KIND = "check-state";
+const STATE_VERSION = 1;
+
+/** A state file that cannot be used, or cannot be written: one line, exit 3. */
+class StateError extends Error {}
+
+/**
+ * Takes `--now`, `--rules`, `--state` and `--label` (with their values) out of `argv`, so that
+ * the shared parser sees the rest. Values of the shared value options are stepped over, and
+ * everything after `--` is left alone.
+ */
+function takeHealthArgs(argv) {
+  const rest = [];
+  const health = { now: undefined, rules: undefined, state: undefined, labels: [], given: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    const m = /^--([a-z-]+)(?:=([\s\S]*))?$/.exec(arg);
+    if (m === null || !HEALTH_OPTIONS.includes(m[1])) {
+      rest.push(arg);
+      if (m !== null && m[2] === undefined && Object.hasOwn(VALUE_OPTIONS, m[1]) && i + 1 < argv.length) rest.push(argv[++i]);
+      continue;
+    }
+    const name = m[1];
+    let value = m[2];
+    if (value === undefined) {
+      if (i + 1 >= argv.length) throw new UsageError(`--${name} needs a value`);
+      value = argv[++i];
+    }
+    if (name === "label") {
+      const eq = value.indexOf("=");
+      if (eq <= 0) throw new UsageError(`--label must be NAME=VALUE, got '${value}'`);
+      health.labels.push([value.slice(0, eq), value.slice(eq + 1)]);
+    } else if (health[name] !== undefined) {
+      throw new UsageError(`--${name} is given twice`);
+    } else {
+      health[name] = value;
+    }
+    if (!health.given.includes(name)) health.given.push(name);
+  }
+  return { rest, health };
+}
+
+/** The command `argv` names (its first positional argument), before anything is checked. */
+function commandOf(argv) {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") return argv[i + 1];
+    if (arg === "-" || !arg.startsWith("-")) return arg;
+    const name = arg.slice(2);
+    if (arg.startsWith("--") && !arg.includes("=") && (Object.hasOwn(VALUE_OPTIONS, name) || HEALTH_OPTIONS.includes(name))) i++;
+  }
+  return undefined;
+}
+
+/** Which command takes which of the health options; the inputs of `check`. */
+function checkHealthUsage(command, positional, flags, health) {
+  const takes = {
+    check: ["now", "rules", "state"],
+    summarize: flags.has("metrics") ? ["now", "rules", "label"] : [],
+  }[command] ?? [];
+  for (const name of health.given) {
+    if (takes.includes(name)) continue;
+    if (command === "summarize" && name !== "state") throw new UsageError(`--${name} needs --metrics`);
+    throw new UsageError(`--${name} is not an option of ${command}`);
+  }
+  if (command === "summarize" && flags.has("metrics") && flags.has("json")) {
+    throw new UsageError("--metrics and --json cannot be used together");
+  }
+  if (command === "check") {
+    const seen = new Set();
+    for (const file of positional.slice(1)) {
+      const key = inputKey(file);
+      if (seen.has(key)) throw new UsageError(`${file === "-" ? "standard input (-)" : file} is given twice`);
+      seen.add(key);
+    }
+  }
+}
+
+/** An input's key in the state file: a file's absolute path (so the cron job's cwd does not matter), `-` for stdin. */
+function inputKey(file) {
+  return file === undefined || file === "-" ? "-" : resolve(file);
+}
+
+async function loadLib() {
+  return { ...(await import("./node.js")), ...(await import("./glue/syncrun.js")) };
+}
+
+/** A `SyncRunError` with `invalid_option` from the package, turned into a usage error naming the option. */
+function optionError(e, what) {
+  if (e?.name === "SyncRunError" && e.code === "invalid_option") return new UsageError(`${what}: ${e.message}`);
+  return e;
+}
+
+/**
+ * The checkHealth options (and, for metrics, the labels) from the command line, checked by the
+ * package on an empty summary before any input is read, so that a bad value is reported at once.
+ */
+async function healthSettings(health, lib) {
+  const options = {};
+  if (health.now !== undefined) {
+    options.now = /^-?[0-9]+(\.[0-9]+)?$/.test(health.now) ? Number(health.now) : health.now;
+  }
+  if (health.rules !== undefined) {
+    let text;
+    try {
+      text = await readFile(health.rules, "utf8");
+    } catch (e) {
+      throw new InputError(`cannot read the rules ${health.rules}: ${reason(e)}`);
+    }
+    try {
+      options.rules = JSON.parse(text);
+    } catch (e) {
+      throw new InputError(`the rules ${health.rules} are not JSON: ${e.message}`);
+    }
+  }
+  const empty = lib.summarizeRuns("[]");
+  try {
+    lib.checkHealth(empty, { now: options.now });
+  } catch (e) {
+    throw optionError(e, `--now ${health.now}`);
+  }
+  try {
+    lib.checkHealth(empty, options);
+  } catch (e) {
+    throw optionError(e, `--rules ${health.rules}`);
+  }
+  const labels = {};
+  for (const [name, value] of health.labels) {
+    if (Object.hasOwn(labels, name)) throw new UsageError(`--label ${name} is given twice`);
+    labels[name] = value;
+  }
+  try {
+    lib.formatMetrics(empty, { labels });
+  } catch (e) {
+    throw optionError(e, "--label");
+  }
+  return { options, labels };
+}
+
+/** The summary of one input, streamed as `summarize` streams it. */
+async function summarizeInput(input, streamOptions, lib) {
+  const progress = new Progress(input.size, streamOptions.format);
+  const stream = new lib.SummaryStream(streamOptions);
+  try {
+    for await (const chunk of chunks(input)) {
+      stream.push(chunk);
+      progress.update(chunk);
+    }
+    return stream.finish();
+  } finally {
+    stream.free();
+    progress.clear();
+  }
+}
+
+function streamOptionsOf(flags, options) {
+  return { maxBytes: Infinity, ...options, warningIsFailure: flags.has("warning-is-failure") };
+}
+
+/** `summarize --metrics`: SPEC §10's text of the input's summary, with its health judged at --now. */
+async function metrics(input, flags, options, health, lib) {
+  const settings = await healthSettings(health, lib);
+  const summary = await summarizeInput(input, streamOptionsOf(flags, options), lib);
+  const judged = lib.checkHealth(summary, settings.options);
+  await write(lib.formatMetrics(summary, { labels: settings.labels, health: judged }));
+  return unreadable(summary) ? 1 : 0;
+}
+
+/** How each rule's value and thresholds read (SPEC §9.1: the bad side of each threshold). */
+const ratio = (v) => `${Number(v.toPrecision(3))}x`;
+const RULE_TEXT = {
+  failure_streak: { bad: ">=", value: (v) => plural(v, "run"), limit: int },
+  success_rate: { bad: "<", value: percent, limit: percent },
+  freshness: { bad: ">", value: (v) => `${humanDuration(v)} since the last success`, limit: humanDuration },
+  row_failure_rate: { bad: ">=", value: percent, limit: percent },
+  duration: { bad: ">", value: (v) => `${ratio(v)} the median`, limit: ratio },
+  volume: { bad: "<", value: (v) => `${ratio(v)} the median`, limit: ratio },
+};
+
+/** A check's value in people's units and, when it is not ok, the threshold it crossed. */
+function checkDetail(c) {
+  // Without a value, the package's message says why ("unknown: fewer than 5 runs …").
+  if (c.value === null) return c.message;
+  const text = RULE_TEXT[c.rule];
+  if (text === undefined) return `${c.value} (${c.status}; warning ${c.warning}, critical ${c.critical})`;
+  const crossed = c.status === "warning" || c.status === "critical" ? ` (${c.status}: ${text.bad} ${text.limit(c[c.status])})` : "";
+  return `${text.value(c.value)}${crossed}`;
+}
+
+/** A check that is not ok, for the status line. */
+function checkText(c) {
+  if (c.status === "unknown") return `${c.rule}: ${c.message}`;
+  if (c.value === null) return `${c.rule} ${c.status}: ${c.message}`;
+  return `${c.rule} ${checkDetail(c)}`;
+}
+
+/** One input's line: `NAME: STATUS - the checks that are not ok`. */
+function statusLine(r) {
+  if (r.health === null) return `${r.name}: UNKNOWN - ${r.error}`;
+  const head = `${r.name}: ${r.health.status.toUpperCase()}`;
+  if (unreadable(r.summary)) {
+    return `${head} - the input cannot be read as SyncRun JSON: ${r.summary.issues[0]?.message ?? "no runs"}`;
+  }
+  if (r.health.checks.length === 0) return `${head} - every rule is off`;
+  const bad = r.health.checks.filter((c) => c.status !== "ok").map(checkText);
+  return bad.length === 0 ? head : `${head} - ${bad.join("; ")}`;
+}
+
+/** One change of SPEC §9.3: `NAME: rule raised, ok -> critical: the check now`. */
+function changeLine(name, change, health) {
+  const check = health.checks.find((c) => c.rule === change.rule);
+  const now = change.rule === "overall" || check === undefined ? change.message : checkDetail(check);
+  return `${name}: ${change.rule} ${change.change}, ${change.from} -> ${change.to}: ${now}`;
+}
+
+/** SPEC §11.1: 2 if any is critical, else 1 if any is warning, else 3 if any is unknown, else 0. */
+function checkExit(statuses) {
+  for (const status of ["critical", "warning", "unknown"]) {
+    if (statuses.includes(status)) return CHECK_EXIT[status];
+  }
+  return CHECK_EXIT.ok;
+}
+
+/**
+ * The judgements kept by an earlier `check --state`: a Map of input key → Health, empty when
+ * the file does not exist. Anything that is not a state file this tool wrote is a StateError,
+ * and the file is not touched.
+ */
+async function readState(file, lib) {
+  let text;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    if (e?.code === "ENOENT") return new Map();
+    throw new StateError(`cannot read the state file ${file}: ${reason(e)}`);
+  }
+  const foreign = (why) =>
+    new StateError(`${file} is not a state file written by syncrun check (${why}); it is left as it is: give another --state file or remove this one`);
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw foreign(`it is not JSON: ${e.message}`);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw foreign("it is not a JSON object");
+  if (value.syncrun !== STATE_KIND) throw foreign(`it has no "syncrun": "${STATE_KIND}" key`);
+  if (value.version !== STATE_VERSION) {
+    throw foreign(`it is of version ${JSON.stringify(value.version ?? null)}; this syncrun reads version ${STATE_VERSION}`);
+  }
+  const inputs = value.inputs;
+  if (inputs === null || typeof inputs !== "object" || Array.isArray(inputs)) throw foreign('its "inputs" is not an object');
+  const state = new Map();
+  for (const [key, health] of Object.entries(inputs)) {
+    try {
+      // The package says whether it is a Health (SPEC §9.3: invalid_summary otherwise).
+      lib.compareHealth(health, health);
+    } catch (e) {
+      if (e?.name !== "SyncRunError") throw e;
+      throw foreign(`its judgement of ${key} is not a Health: ${e.message}`);
+    }
+    state.set(key, health);
+  }
+  return state;
+}
+
+/**
+ * Replaces the state file atomically: the new text goes to a temporary file in the same
+ * directory, is flushed, and is renamed over the old one, so that a reader (or a crash) sees
+ * the old file or the new one, never a part. A symbolic link is followed, and the mode kept.
+ */
+async function writeState(file, state) {
+  const text = `${JSON.stringify({ syncrun: STATE_KIND, version: STATE_VERSION, inputs: Object.fromEntries(state) }, null, 2)}\n`;
+  let target = resolve(file);
+  let mode = 0o666;
+  try {
+    target = await realpath(file);
+    mode = (await stat(target)).mode & 0o777;
+  } catch (e) {
+    if (e?.code !== "ENOENT") throw new StateError(`cannot write the state file ${file}: ${reason(e)}`);
+  }
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  let handle = null;
+  try {
+    handle = await open(temp, "wx", mode);
+    await handle.writeFile(text);
+    await handle.sync();
+    await handle.close();
+    handle = null;
+    await rename(temp, target);
+  } catch (e) {
+    await handle?.close().catch(() => {});
+    await unlink(temp).catch(() => {});
+    throw new StateError(`cannot write the state file ${file}: ${reason(e)}`);
+  }
+  // Make the rename itself durable where the platform allows it; not being able to is no error.
+  try {
+    const dir = await open(dirname(target), "r");
+    await dir.sync().finally(() => dir.close());
+  } catch {
+    // A directory that cannot be opened or flushed (some file systems, Windows).
+  }
+}
+
+/**
+ * `check` (SPEC §11.1): each input summarized and judged; one status line per input, or with
+ * --state only the changes since the judgements kept in the state file; the exit status of
+ * the monitoring-plugin convention.
+ */
+async function check(files, source, flags, options, health) {
+  const failed = (e) => {
+    // A bad --now, --rules or --label value is a usage error, as it is for summarize --metrics.
+    if (e instanceof UsageError) return usageFailure(e, CHECK_EXIT.unknown);
+    if (!(e instanceof StateError || e instanceof InputError)) throw e;
+    process.stderr.write(`syncrun: ${e.message}\n`);
+    return CHECK_EXIT.unknown;
+  };
+  const lib = await loadLib();
+  let settings;
+  let state = null;
+  try {
+    settings = await healthSettings(health, lib);
+    // Read (and checked) before any input, so that a bad state file costs nothing and is
+    // reported before anything else is printed.
+    if (health.state !== undefined) state = await readState(health.state, lib);
+  } catch (e) {
+    return failed(e);
+  }
+
+  const streamOptions = streamOptionsOf(flags, options);
+  const results = [];
+  // Files first, then each --sync (SPEC §11.1): one report per input. A sync's key in the state
+  // file is `sync:ID`, which no absolute path can be.
+  const inputs = [
+    ...(files.length === 0 && source.syncs.length === 0 ? ["-"] : files).map((file) => ({ file, key: inputKey(file) })),
+    ...source.syncs.map((id) => ({ sync: id, key: `sync:${id}` })),
+  ];
+  for (const { file, sync, key } of inputs) {
+    let input = null;
+    try {
+      input = sync === undefined ? await openInput(file) : await openSync(sync, source);
+      const summary = await summarizeInput(input, streamOptions, lib);
+      const judged = lib.checkHealth(summary, settings.options);
+      const changes = state === null ? null : lib.compareHealth(state.get(key) ?? null, judged);
+      results.push({ name: input.name, key, summary, health: judged, changes, error: null });
+    } catch (e) {
+      // A bad --since or --max-runs is found when the first sync is opened.
+      if (e instanceof UsageError) return failed(e);
+      if (!(e instanceof InputError)) throw e;
+      const name = sync !== undefined ? `sync ${sync}` : file === "-" ? "stdin" : file;
+      results.push({ name, key, summary: null, health: null, changes: null, error: e.message });
+    } finally {
+      await input?.handle?.close();
+    }
+  }
+
+  if (flags.has("json")) {
+    const inputs = results.map((r) => ({ input: r.name, health: r.health, changes: r.changes, error: r.error }));
+    await write(`${JSON.stringify({ inputs }, null, 2)}\n`);
+  } else if (state === null) {
+    await write(results.map((r) => `${statusLine(r)}\n`).join(""));
+  } else {
+    await write(results.flatMap((r) => (r.changes ?? []).map((c) => `${changeLine(r.name, c, r.health)}\n`)).join(""));
+  }
+  // With --state, an input that could not be read is said on stderr each time (it is no change
+  // of health), and its earlier judgement is kept.
+  if (state !== null && !flags.has("json")) {
+    for (const r of results) if (r.error !== null) process.stderr.write(`syncrun: ${r.error}\n`);
+  }
+
+  const statuses = results.map((r) => (r.health === null ? "unknown" : r.health.status));
+  if (state !== null) {
+    for (const r of results) if (r.health !== null) state.set(r.key, r.health);
+    try {
+      await writeState(health.state, state);
+    } catch (e) {
+      failed(e);
+      statuses.push("unknown");
+    }
+  }
+  return checkExit(statuses);
+}
+
 function version() {
   return JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")).version;
 }
@@ -607,16 +1044,26 @@ function checkSource(command, file, source) {
     if (source.maxRuns !== undefined) throw new UsageError("--max-runs goes with --sync");
     return;
   }
-  if (file !== undefined) throw new UsageError(`give either FILE or --sync, not both (got '${file}')`);
-  if (n > 1) throw new UsageError(`--sync can be given once for ${command}`);
+  if (file !== undefined && command !== "check") throw new UsageError(`give either FILE or --sync, not both (got '${file}')`);
+  if (n > 1 && command !== "check") throw new UsageError(`--sync can be given once for ${command}`);
   if (source.maxRuns === 0) throw new UsageError("--max-runs must be at least 1");
 }
 
+/** A usage error: the message and the usage on stderr; `check` exits 3 (unknown), the others 2. */
+function usageFailure(e, code) {
+  process.stderr.write(`syncrun: ${e.message}\n\n${USAGE}\nRun 'syncrun --help' for the options.\n`);
+  return code;
+}
+
 async function main(argv) {
+  const usageCode = commandOf(argv) === "check" ? CHECK_EXIT.unknown : 2;
   let args;
   let input;
+  let health;
   try {
-    args = parseArgs(argv);
+    let rest;
+    ({ rest, health } = takeHealthArgs(argv));
+    args = parseArgs(rest);
     if (args.help || args.positional[0] === "help") {
       process.stdout.write(HELP);
       return 0;
@@ -628,30 +1075,35 @@ async function main(argv) {
     const [command, file, ...extra] = args.positional;
     if (command === undefined) throw new UsageError("no command given");
     if (!Object.hasOwn(FLAGS, command)) throw new UsageError(`unknown command '${command}'`);
-    if (extra.length > 0) throw new UsageError(`too many arguments: ${extra.join(" ")}`);
+    if (extra.length > 0 && command !== "check") throw new UsageError(`too many arguments: ${extra.join(" ")}`);
     for (const flag of args.flags) {
       if (!FLAGS[command].includes(flag)) throw new UsageError(`--${flag} is not an option of ${command}`);
     }
     checkSource(command, file, args.source);
+    checkHealthUsage(command, args.positional, args.flags, health);
     if (file === undefined && args.source.syncs.length === 0 && process.stdin.isTTY) {
       throw new UsageError("no input: give a FILE, or pipe the runs into standard input");
     }
-    if (args.source.syncs.length > 0) input = await openSync(args.source.syncs[0], args.source);
+    if (args.source.syncs.length > 0 && command !== "check") input = await openSync(args.source.syncs[0], args.source);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`syncrun: ${e.message}\n\n${USAGE}\nRun 'syncrun --help' for the options.\n`);
-    return 2;
+    return usageFailure(e, usageCode);
   }
 
   const [command, file] = args.positional;
+  if (command === "check") {
+    return check(args.positional.slice(1), args.source, args.flags, args.options, health);
+  }
   try {
     input ??= await openInput(file);
     // Loaded here rather than at the top so that --help and usage errors need no WebAssembly.
     const lib = { ...(await import("./node.js")), ...(await import("./glue/syncrun.js")) };
     if (command === "fetch") return await fetchCommand(input);
+    if (command === "summarize" && args.flags.has("metrics")) return await metrics(input, args.flags, args.options, health, lib);
     if (command === "summarize") return await summarize(input, args.flags, args.options, lib);
     return await records(command, input, args.flags, args.options, lib);
   } catch (e) {
+    if (e instanceof UsageError) return usageFailure(e, 2);
     if (e instanceof InputError) {
       process.stderr.write(`syncrun: ${e.message}\n`);
       return 2;

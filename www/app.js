@@ -1,7 +1,9 @@
 // The demo page: reads input (text area, file, drop, bundled samples), hands it to the worker
 // (worker.js, where the syncrun package does all the work) and shows what comes back: the batch
-// summary (SPEC §5), charts, issues (SPEC §3) and the normalized runs. Nothing heavy runs here,
-// so the page answers at once even while a file of hundreds of megabytes is read.
+// summary (SPEC §5), its health (SPEC §9), charts, issues (SPEC §3) and the normalized runs.
+// Nothing heavy runs here, so the page answers at once even while a file of hundreds of
+// megabytes is read; the one call made here is the package's checkHealth, which reads only the
+// summary (microseconds), so that thresholds and the moment judged at answer as they are typed.
 
 import uPlot from "/vendor/uplot/uPlot.esm.js";
 
@@ -20,8 +22,17 @@ const el = {
   progress: document.querySelector('[data-testid="progress"]'),
   progressBar: $("progress-bar"),
   progressText: $("progress-text"),
-  results: document.querySelectorAll("#summary, #charts, #issues, #normalized"),
+  results: document.querySelectorAll("#summary, #health, #charts, #issues, #normalized"),
   summary: $("summary"),
+  health: $("health"),
+  healthOf: $("health-of"),
+  healthBody: $("health-body"),
+  healthError: $("health-error"),
+  judgeAt: $("judge-at"),
+  judgeLatest: $("judge-latest"),
+  judgeNow: $("judge-now"),
+  resetRules: $("reset-rules"),
+  judgedAt: $("judged-at"),
   charts: $("charts"),
   issues: $("issues"),
   normalized: $("normalized"),
@@ -107,6 +118,11 @@ function statusBadge(status) {
 // dropped, and the worker stops reading them.
 
 const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+/** The package on this thread, for checkHealth only; null until it has loaded. */
+let pkg = null;
+const pkgLoaded = import("/pkg/browser.js").then((m) => {
+  pkg = m;
+});
 let job = 0;
 /** What the current job reads: { name, label, inTextarea, text } (text: what the area held). */
 let source = null;
@@ -136,6 +152,7 @@ let lastInput = null;
 /** Starts checking `blob`, described by `src`. */
 function analyze(blob, src) {
   lastInput = { blob, src };
+  health.src = src;
   job += 1;
   source = { ...src, size: blob.size };
   for (const sec of el.results) sec.setAttribute("aria-busy", "true");
@@ -160,6 +177,7 @@ function showEmpty() {
   el.summary.dataset.source = el.issues.dataset.source = "";
   el.summary.replaceChildren(h("h2", { id: "summary-title", text: "Summary" }), empty("No input yet: paste runs, open a file or choose a sample."));
   el.issues.replaceChildren(h("h2", { id: "issues-title", text: "Issues" }), empty("No input yet."));
+  showHealthEmpty();
   for (const id of ["chart-durations", "chart-daily", "chart-rows"]) {
     caption($(id), "");
     plotBox($(id)).replaceChildren();
@@ -195,8 +213,16 @@ function inTasks(forJob, steps) {
 }
 
 function showResult(msg) {
+  // checkHealth runs here: wait for the package (it has almost always loaded by now).
+  if (pkg === null) {
+    pkgLoaded.then(() => {
+      if (msg.job === job) showResult(msg);
+    }, (e) => showError(`the syncrun package did not load: ${e?.message ?? e}`));
+    return;
+  }
   shown = { ...msg, source };
   const s = msg.summary;
+  startHealth(s);
   el.progressBar.max = Math.max(msg.bytes, 1);
   el.progressBar.value = msg.bytes;
   // The time only means something for big inputs (and small ones keep a steady text).
@@ -204,6 +230,7 @@ function showResult(msg) {
   el.progressText.textContent = `Checked ${source.label}: ${bytes(msg.bytes)}, ${count(s.records)} records${took}.`;
   inTasks(msg.job, [
     () => renderSummary(s),
+    () => renderHealth(),
     () => renderIssues(s),
     () => renderOutput(),
     ...chartSteps(),
@@ -211,7 +238,8 @@ function showResult(msg) {
       for (const sec of el.results) sec.removeAttribute("aria-busy");
       el.progress.dataset.state = "done";
       el.announce.textContent =
-        `Checked ${source.label}: ${count(s.records)} records, ${count(s.valid)} valid, ${count(s.invalid)} invalid; success rate ${percent(s.successRate)}.`;
+        `Checked ${source.label}: ${count(s.records)} records, ${count(s.valid)} valid, ${count(s.invalid)} invalid; success rate ${percent(s.successRate)}` +
+        (health.result ? `; health ${health.result.status}.` : ".");
     },
   ]);
 }
@@ -254,7 +282,7 @@ async function loadSample(name) {
   const text = el.input.value;
   el.input.scrollTop = 0;
   el.sourceNote.textContent = `The bundled sample ${file}; edit it, paste your own runs, or open a file.`;
-  analyze(new Blob([text]), { name: file, label: `the sample ${file}`, inTextarea: true, text });
+  analyze(new Blob([text]), { name: file, label: `the sample ${file}`, inTextarea: true, text, sample: true });
 }
 
 el.warningIsFailure.addEventListener("change", () => {
@@ -332,20 +360,19 @@ function figure(field, label, value, note) {
     h("dd", {}, h("span", { class: "value", text: value }), note ? h("span", { class: "sub", text: note }) : null));
 }
 
-function verdict(s) {
+/** The summary's first line: what cannot be read, else the health's overall status (SPEC §9.2). */
+function verdict(s, result) {
   if (s.records === 0) return ["bad", "Nothing could be read as runs."];
   if (s.valid === 0) return ["bad", "No record is a valid run."];
-  if (s.failureStreak >= 3) return ["bad", `Failing: the last ${s.failureStreak} finished runs did not succeed.`];
-  if (s.failureStreak > 0) return ["warn", `The last finished run did not succeed${s.failureStreak > 1 ? ` (${s.failureStreak} in a row)` : ""}.`];
-  if (s.successRate !== null && s.successRate < 0.9) return ["warn", "Unsteady: more than one finished run in ten did not succeed."];
-  if (s.invalid > 0) return ["warn", `The sync is healthy, but ${count(s.invalid)} record${s.invalid === 1 ? " is" : "s are"} not valid runs.`];
-  return ["ok", "Healthy: the latest finished run succeeded."];
+  const invalid = s.invalid > 0 ? ` ${count(s.invalid)} record${s.invalid === 1 ? " is" : "s are"} not valid runs.` : "";
+  if (result === null) return ["unknown", `The thresholds are not valid (see Health).${invalid}`];
+  return [HEALTH_TONE[result.status], `${overallText(result)}${invalid}`];
 }
 
 function renderSummary(s) {
   const sec = el.summary;
   sec.dataset.source = source.name;
-  const [tone, text] = verdict(s);
+  const [tone, text] = verdict(s, health.result);
   const rows = s.rows;
   const figures = h("dl", { class: "figures" },
     figure("records", "Runs", count(s.records), "records in the input"),
@@ -381,7 +408,7 @@ function renderSummary(s) {
     : h("p", { text: "No error messages." });
 
   const body = [
-    h("p", { class: `verdict tone-${tone}`, text }),
+    h("p", { class: `verdict tone-${tone}`, "data-testid": "verdict", text }),
     s.hasMore ? h("p", { class: "note", text: "hasMore is true: this is one page of the sync's runs; the API has more." }) : null,
     figures,
     h("div", { class: "cards" },
@@ -391,6 +418,273 @@ function renderSummary(s) {
   ];
   sec.replaceChildren(h("h2", { id: "summary-title" }, "Summary ", h("span", { class: "of", text: `of ${source.label}` })), ...body.filter(Boolean));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Health (SPEC §9): the package's checkHealth on the summary, at a moment and with thresholds
+// the visitor can change. Only how each rule reads is here; every judgement is the package's.
+
+const HEALTH_TONE = { ok: "ok", warning: "warn", critical: "bad", unknown: "stopped" };
+
+/** Significant digits enough for any threshold typed, without float noise (0.07 * 100). */
+const tidy = (x) => Number(x.toPrecision(12));
+const times = (v) => `${v.toFixed(2)}× the median`;
+
+/**
+ * How each rule reads: its title, what its value means, the bad side of its thresholds
+ * (SPEC §9.1) and the unit the thresholds are typed in (with the conversion both ways).
+ */
+const RULE_VIEW = {
+  failure_streak: {
+    title: "Failure streak", bad: "≥", unit: "runs", step: "1",
+    value: (v) => `${plural(v, "run")} in a row did not succeed`,
+    toInput: (v) => v, fromInput: (x) => x,
+  },
+  success_rate: {
+    title: "Success rate", bad: "<", unit: "%", step: "0.1",
+    value: (v) => `${percent(v)} of finished runs succeeded`,
+    toInput: (v) => tidy(v * 100), fromInput: (x) => x / 100,
+  },
+  freshness: {
+    title: "Freshness", bad: ">", unit: "hours", step: "1",
+    value: (v) => `${duration(v)} since the last success`,
+    toInput: (v) => tidy(v / 3_600_000), fromInput: (x) => Math.round(x * 3_600_000),
+  },
+  row_failure_rate: {
+    title: "Row failure rate", bad: "≥", unit: "%", step: "0.1",
+    value: (v) => `${percent(v, 2)} of the latest run's rows rejected`,
+    toInput: (v) => tidy(v * 100), fromInput: (x) => x / 100,
+  },
+  duration: {
+    title: "Duration", bad: ">", unit: "× median", step: "0.1",
+    value: (v) => `the latest run took ${times(v)}`,
+    toInput: (v) => v, fromInput: (x) => x,
+  },
+  volume: {
+    title: "Volume", bad: "<", unit: "× median", step: "0.05",
+    value: (v) => `the latest run's query: ${times(v)} rows`,
+    toInput: (v) => v, fromInput: (x) => x,
+  },
+};
+const plainView = (rule) => ({
+  title: rule, bad: "", unit: "", step: "any", value: (v) => String(v), toInput: (v) => v, fromInput: (x) => x,
+});
+const viewOf = (rule) => RULE_VIEW[rule] ?? plainView(rule);
+
+/**
+ * What the panel judges: the summary, the moment (`at`, ms, and why it is that moment), the
+ * thresholds the visitor changed (`edits`: rule → { warning?, critical? }, in the rule's own
+ * units, kept from one input to the next) and the last result (null while the edits are not
+ * valid). `src` is the input being checked, so that a chosen moment survives re-checking the
+ * same input (the warning option) but not a new one.
+ */
+const health = {
+  summary: null, at: 0, why: "now", edits: {}, result: null, error: null, invalidRule: null, src: null, judgedSrc: null, rules: [],
+};
+
+/** Bundled samples are judged at their latest run's time; anything else at the current time. */
+function defaultMoment(s, src) {
+  if (src?.sample && s.latest) return { at: Date.parse(s.latest.createdAt), why: "latest" };
+  return { at: Date.now(), why: src?.sample ? "now-no-runs" : "now" };
+}
+
+function startHealth(s) {
+  health.summary = s;
+  if (!(health.why === "chosen" && health.judgedSrc === health.src)) Object.assign(health, defaultMoment(s, health.src));
+  health.judgedSrc = health.src;
+  // The rules and their default thresholds, as the package has them.
+  health.rules = pkg.checkHealth(s, { now: health.at }).checks.map((c) => ({ rule: c.rule, warning: c.warning, critical: c.critical }));
+  judge();
+}
+
+/**
+ * checkHealth with the current moment and edits: health.result, or health.error (the
+ * package's message) when the edits are not valid; `edited` is the rule just changed, marked
+ * as the one at fault while they are not.
+ */
+function judge(edited = null) {
+  try {
+    health.result = pkg.checkHealth(health.summary, { now: health.at, rules: rulesOption() });
+    health.error = health.invalidRule = null;
+  } catch (e) {
+    health.result = null;
+    health.error = e?.name === "SyncRunError" ? e.message : String(e?.message ?? e);
+    if (edited !== null) health.invalidRule = edited;
+  }
+}
+
+function rulesOption() {
+  const rules = {};
+  for (const [rule, pair] of Object.entries(health.edits)) if (Object.keys(pair).length > 0) rules[rule] = { ...pair };
+  return rules;
+}
+
+/** The overall status and the checks behind it: "Critical: failure streak and success rate; warning: freshness." */
+function overallText(result) {
+  const label = { ok: "OK", warning: "Warning", critical: "Critical", unknown: "Unknown" };
+  if (result.checks.length === 0) return "Unknown: every rule is off.";
+  const parts = result.status === "ok" ? ["OK: every check that can be judged passes"] : [];
+  for (const status of ["critical", "warning", "unknown"]) {
+    const names = result.checks.filter((c) => c.status === status).map((c) => viewOf(c.rule).title.toLowerCase());
+    if (names.length === 0) continue;
+    const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+    parts.push(`${parts.length === 0 ? label[status] : status}: ${list}`);
+  }
+  if (result.status === "ok" && parts.length === 1) return "OK: every check passes.";
+  return `${parts.join("; ")}.`;
+}
+
+function showHealthEmpty() {
+  health.summary = null;
+  health.result = null;
+  health.src = health.judgedSrc = null;
+  el.health.dataset.source = "";
+  el.health.dataset.status = "";
+  el.healthOf.textContent = "";
+  el.judgedAt.textContent = "";
+  el.healthError.textContent = "";
+  el.judgeAt.value = "";
+  for (const c of [el.judgeAt, el.judgeLatest, el.judgeNow, el.resetRules]) c.disabled = true;
+  el.healthBody.replaceChildren(h("p", { class: "empty", text: "No input yet." }));
+}
+
+function thresholdInput(rule, kind, view) {
+  const id = `rule-${rule}-${kind}`;
+  const input = h("input", {
+    type: "number", id, min: "0", step: view.step, inputmode: "decimal",
+    "data-rule": rule, "data-kind": kind, class: "threshold",
+  });
+  return h("label", { for: id, class: `threshold-label kind-${kind}` },
+    h("span", { class: "kind", text: `${kind === "warning" ? "Warning" : "Critical"} ${view.bad}` }), input,
+    h("span", { class: "unit", text: view.unit }));
+}
+
+/** The panel for a new result: one card per rule, with its thresholds' inputs. */
+function renderHealth() {
+  el.health.dataset.source = source.name;
+  el.healthOf.textContent = `of ${source.label}`;
+  for (const c of [el.judgeAt, el.judgeNow, el.resetRules]) c.disabled = false;
+  el.judgeLatest.disabled = health.summary.latest === null;
+  const overall = h("p", { class: "verdict health-overall", "data-testid": "health-status", "aria-live": "polite" });
+  const cards = h("div", { class: "health-checks" }, health.rules.map(({ rule }) => {
+    const view = viewOf(rule);
+    return h("section", { class: "card health-check", "data-rule": rule, "aria-labelledby": `check-${rule}` },
+      h("h3", { id: `check-${rule}` }, h("span", { class: "badge" }), " ", view.title, " ", h("code", { class: "rule", text: rule })),
+      h("p", { class: "value" }),
+      h("div", { class: "thresholds" }, thresholdInput(rule, "warning", view), thresholdInput(rule, "critical", view)));
+  }));
+  el.healthBody.replaceChildren(overall, cards);
+  fillThresholds();
+  updateHealth();
+}
+
+/** The inputs show the thresholds in effect: the visitor's, else the package's defaults. */
+function fillThresholds() {
+  for (const input of el.healthBody.querySelectorAll("input.threshold")) {
+    const { rule, kind } = input.dataset;
+    const edit = health.edits[rule]?.[kind];
+    const value = edit ?? health.rules.find((r) => r.rule === rule)?.[kind];
+    input.value = value === undefined ? "" : String(viewOf(rule).toInput(value));
+    input.removeAttribute("aria-invalid");
+  }
+}
+
+/** Shows health.result (or `error`): the overall status, each check, the moment. */
+function updateHealth() {
+  const error = health.error;
+  const iso = new Date(health.at).toISOString();
+  const why = {
+    latest: "the latest run's time",
+    now: "the current time",
+    "now-no-runs": "the current time (the sample has no valid run)",
+    chosen: "the time you chose",
+  }[health.why];
+  el.judgedAt.textContent = `Judged at ${iso}, ${why}.`;
+  if (document.activeElement !== el.judgeAt) el.judgeAt.value = iso.slice(0, 23);
+  el.healthError.textContent = error ? `These thresholds are not valid: ${error}` : "";
+  for (const input of el.healthBody.querySelectorAll("input.threshold")) {
+    const bad = error !== null && input.dataset.rule === health.invalidRule;
+    if (bad) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
+  const overall = el.healthBody.querySelector(".health-overall");
+  const summaryVerdict = el.summary.querySelector('[data-testid="verdict"]');
+  const result = health.result;
+  if (summaryVerdict && health.summary) {
+    const [tone, text] = verdict(health.summary, result);
+    summaryVerdict.className = `verdict tone-${tone}`;
+    summaryVerdict.textContent = text;
+  }
+  if (result === null) {
+    el.health.dataset.status = "invalid";
+    if (overall) {
+      overall.className = "verdict health-overall tone-unknown";
+      overall.textContent = "Not judged: the thresholds are not valid.";
+    }
+    return;
+  }
+  el.health.dataset.status = result.status;
+  if (!overall) return;
+  overall.className = `verdict health-overall tone-${HEALTH_TONE[result.status]}`;
+  overall.textContent = overallText(result);
+  for (const card of el.healthBody.querySelectorAll(".health-check")) {
+    const check = result.checks.find((c) => c.rule === card.dataset.rule);
+    const badge = card.querySelector(".badge");
+    card.dataset.status = check.status;
+    badge.className = `badge status-${HEALTH_TONE[check.status]}`;
+    badge.textContent = check.status;
+    // With no value, the package's message says why; with one, it is the value in the card's
+    // units (the message, with the exact figures, is the card's title).
+    const value = card.querySelector(".value");
+    value.textContent = check.value === null ? check.message : viewOf(check.rule).value(check.value);
+    value.classList.toggle("no-value", check.value === null);
+    card.title = check.message;
+  }
+}
+
+el.healthBody.addEventListener("input", (e) => {
+  const input = e.target.closest("input.threshold");
+  if (!input || !health.summary) return;
+  const { rule, kind } = input.dataset;
+  const pair = { ...health.edits[rule] };
+  // An empty box means the package's default; anything typed goes to checkHealth as it is.
+  if (input.value.trim() === "") delete pair[kind];
+  else pair[kind] = viewOf(rule).fromInput(input.valueAsNumber);
+  health.edits = { ...health.edits, [rule]: pair };
+  judge(rule);
+  updateHealth();
+});
+
+el.judgeAt.addEventListener("input", () => {
+  if (!health.summary) return;
+  // The box shows UTC, as the rest of the page does.
+  const at = el.judgeAt.value === "" ? NaN : Date.parse(`${el.judgeAt.value}Z`);
+  if (Number.isNaN(at)) return;
+  Object.assign(health, { at, why: "chosen" });
+  judge();
+  updateHealth();
+});
+
+el.judgeLatest.addEventListener("click", () => {
+  if (!health.summary?.latest) return;
+  Object.assign(health, { at: Date.parse(health.summary.latest.createdAt), why: "latest" });
+  judge();
+  updateHealth();
+});
+
+el.judgeNow.addEventListener("click", () => {
+  if (!health.summary) return;
+  Object.assign(health, { at: Date.now(), why: "now" });
+  judge();
+  updateHealth();
+});
+
+el.resetRules.addEventListener("click", () => {
+  if (!health.summary) return;
+  health.edits = {};
+  fillThresholds();
+  judge();
+  updateHealth();
+});
 
 // ---------------------------------------------------------------------------------------------
 // Issues (SPEC §3), and moving the text area's cursor to one.

@@ -5,7 +5,7 @@
 import { test, describe, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -290,4 +290,74 @@ describe("speed and memory (SPEC §11, §7)", { timeout: 400_000 }, () => {
 test("SPEC §11: the API key appears nowhere in what any of these commands printed", () => {
   assert.ok(printed.length > 40, `${printed.length} outputs collected`);
   for (const text of printed) assert.ok(!text.includes(KEY), `the key was printed:\n${text.slice(0, 500)}`);
+});
+
+describe("check --sync (SPEC §11.1, §11): one report per sync, API failures are unknown", () => {
+  // Judged just after the newest of 50 runs (makeRun(49)), so freshness is ok.
+  const now = new Date(Date.parse(makeRun(49).finishedAt) + 60_000).toISOString();
+  const failing = (i) => ({ ...makeRun(i), status: "failed", error: "HTTP 503 from destination" });
+  const healthy = (i) => ({
+    ...makeRun(i),
+    status: "success",
+    successfulRows: { addedCount: 100, changedCount: 20, removedCount: 0 },
+    failedRows: { addedCount: 0, changedCount: 0, removedCount: 0 },
+    error: null,
+  });
+
+  test("a repeated --sync judges each sync; a file may come with them; the worst status is the exit code", async () => {
+    await withStandin({ syncs: { 1: { count: 50, run: healthy }, 2: { count: 50, run: failing } } }, async (server) => {
+      const file = join(dir, "check-file.ndjson");
+      writeFileSync(file, Array.from({ length: 20 }, (_, i) => JSON.stringify(makeRun(i + 30))).join("\n"));
+      const r = await cli(["check", file, "--sync", "1", "--sync", "2", "--now", now, "--json"], { server });
+      assert.equal(r.code, 2, r.stderr);
+      const { inputs } = JSON.parse(r.stdout);
+      assert.deepEqual(inputs.map((i) => i.input), [file, "sync 1", "sync 2"]);
+      assert.equal(inputs[2].health.status, "critical");
+      assert.equal(inputs[2].health.checks.find((c) => c.rule === "failure_streak").status, "critical");
+      assert.equal(inputs[1].health.status, "ok");
+      assert.ok(inputs.every((i) => i.error === null && i.changes === null));
+      // Both syncs were read page by page from the stand-in (50 runs: one page each).
+      assert.deepEqual(server.requests.map((q) => q.path).sort(), ["/syncs/1/runs", "/syncs/2/runs"]);
+
+      const lines = await cli(["check", "--sync", "1", "--sync", "2", "--now", now], { server });
+      assert.equal(lines.code, 2, lines.stderr);
+      assert.match(lines.stdout, /^sync 1: OK$/m);
+      assert.match(lines.stdout, /^sync 2: CRITICAL - .*failure_streak/m);
+    });
+  });
+
+  test("a sync the API does not know is unknown (exit 3), with the API's reason; the others are still judged", async () => {
+    await withStandin({ syncs: { 1: { count: 50, run: healthy } } }, async (server) => {
+      const r = await cli(["check", "--sync", "1", "--sync", "999", "--now", now, "--json"], { server });
+      const { inputs } = JSON.parse(r.stdout);
+      assert.equal(inputs[1].input, "sync 999");
+      assert.equal(inputs[1].health, null);
+      assert.match(inputs[1].error, /no sync with id 999/);
+      assert.equal(inputs[0].health.status, "ok");
+      assert.equal(r.code, 3, r.stderr);
+
+      const lines = await cli(["check", "--sync", "999", "--now", now], { server });
+      assert.equal(lines.code, 3);
+      assert.match(lines.stdout, /^sync 999: UNKNOWN - .*no sync with id 999/m);
+    });
+  });
+
+  test("--state keys a sync as sync:ID; a second run prints nothing and exits the same", async () => {
+    await withStandin({ syncs: { 2: { count: 50, run: failing } } }, async (server) => {
+      const state = join(dir, "check-sync-state.json");
+      const first = await cli(["check", "--sync", "2", "--now", now, "--state", state], { server });
+      assert.equal(first.code, 2, first.stderr);
+      assert.match(first.stdout, /^sync 2: overall raised/m);
+      assert.deepEqual(Object.keys(JSON.parse(readFileSync(state, "utf8")).inputs), ["sync:2"]);
+      const second = await cli(["check", "--sync", "2", "--now", now, "--state", state], { server });
+      assert.equal(second.code, 2, second.stderr);
+      assert.equal(second.stdout, "");
+    });
+  });
+
+  test("a bad --since is a usage error of check: exit 3", async () => {
+    const r = await cli(["check", "--sync", "1", "--since", "yesterday"]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /--since must be an RFC 3339 timestamp/);
+  });
 });
