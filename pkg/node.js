@@ -1,8 +1,19 @@
-// Node entry: loads the WebAssembly module synchronously, so `import` and `require()` both work
-// with no init call (there is no top-level await anywhere in this module graph).
-import { readFileSync } from "node:fs";
+// Node, Bun and Deno entry, and `syncrun/inline` anywhere: the WebAssembly module is embedded
+// (base64, in glue/wasm.js) and compiled synchronously, so `import` works with no init call,
+// reads no file (Deno needs no --allow-read) and survives any bundler (esbuild, Rollup,
+// `bun build`, Vite SSR, Next.js), which has no .wasm file to lose. node.cjs is this file
+// bundled as CommonJS (scripts/entries.mjs).
 import { initSync } from "./glue/syncrun.js";
+import base64 from "./glue/wasm.js";
 
-initSync({ module: readFileSync(new URL("./glue/syncrun_bg.wasm", import.meta.url)) });
+initSync({ module: decode(base64) });
 
-export { validateRun, normalizeRun, summarizeRun, normalizeRuns, summarizeRuns, SummaryStream } from "./glue/syncrun.js";
+function decode(text) {
+  if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
+  const bytes = atob(text);
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes.charCodeAt(i);
+  return out;
+}
+
+export * from "./glue/api.js";

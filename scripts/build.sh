@@ -30,7 +30,10 @@ node_modules/.bin/wasm-opt -O3 --converge --low-memory-unused \
   --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-multivalue \
   pkg/glue/syncrun_bg.wasm -o pkg/glue/syncrun_bg.wasm
-cp README.md pkg/README.md 2>/dev/null || true
+# The entry points' shared, generated files: the export list, the embedded .wasm, the CommonJS
+# bundle and the declarations (scripts/entries.mjs).
+node scripts/entries.mjs
+cp LICENSE pkg/LICENSE
 raw=$(wc -c < pkg/glue/syncrun_bg.wasm)
 gz=$(gzip -9c pkg/glue/syncrun_bg.wasm | wc -c)
 echo "build: pkg/glue/syncrun_bg.wasm $raw bytes, $gz gzip"
