@@ -34,6 +34,8 @@ node_modules/.bin/wasm-opt -O3 --converge --low-memory-unused \
 # bundle and the declarations (scripts/entries.mjs).
 node scripts/entries.mjs
 cp LICENSE pkg/LICENSE
+# The README npm shows: README.md less its repository-only parts (no link that breaks there).
+node scripts/pkg-readme.mjs
 raw=$(wc -c < pkg/glue/syncrun_bg.wasm)
 gz=$(gzip -9c pkg/glue/syncrun_bg.wasm | wc -c)
 echo "build: pkg/glue/syncrun_bg.wasm $raw bytes, $gz gzip"

@@ -3,6 +3,9 @@
 # Node 20.19+. Each step is skipped when its result is already there, so this is cheap to rerun.
 #   scripts/setup.sh            the build: wasm target, wasm-bindgen-cli, npm packages
 #   scripts/setup.sh browser    also Chromium (for the demo page's end-to-end test)
+#   scripts/setup.sh browser matrix
+#                               also the environment matrix's tools (tests/matrix: Node versions,
+#                               Bun, Deno, wrangler, the bundlers; npm ci, about 2 minutes cold)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,9 +29,17 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 
-if [ "${1:-}" = "browser" ] && ! [ -x /usr/bin/chromium ]; then
+want() { case " $* " in *" $WANT "*) return 0 ;; esac; return 1; }
+WANT=browser
+if want "$@" && ! [ -x /usr/bin/chromium ]; then
   echo "setup: installing Chromium from Debian"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+WANT=matrix
+if want "$@" && { [ ! -f tests/matrix/node_modules/.package-lock.json ] || [ tests/matrix/package-lock.json -nt tests/matrix/node_modules/.package-lock.json ]; }; then
+  echo "setup: npm ci in tests/matrix (the environment matrix's tools)"
+  (cd tests/matrix && npm ci --no-audit --no-fund)
 fi

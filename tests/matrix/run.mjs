@@ -272,8 +272,9 @@ const ENVS = [
     id: "webpack-node", where: "webpack 5", how: "node target, run in Node", entry: "syncrun",
     run: async () => {
       const dir = out("webpack-node");
-      await webpack({ target: "node", entry: join(APPS, "node/esm.mjs"), output: { path: dir } });
-      return parse(await sh(process.execPath, [join(dir, "main.js")], { cwd: dir }));
+      // webpack's node target writes CommonJS: .cjs, as this folder's package.json says "module".
+      await webpack({ target: "node", entry: join(APPS, "node/esm.mjs"), output: { path: dir, filename: "main.cjs" } });
+      return parse(await sh(process.execPath, [join(dir, "main.cjs")], { cwd: dir }));
     },
   },
   {
@@ -388,6 +389,16 @@ const ENVS = [
     },
   })),
   {
+    id: "size-default-entry", where: "Package linters", how: "what the default entry adds to a page over wasm-bindgen's output", entry: "", check: true,
+    run: async () => {
+      const { browser, glue, inline } = sizes();
+      // Issue 13: the default entry's gzipped download may grow by at most 2 KiB. All it adds to
+      // wasm-bindgen's glue and .wasm is browser.js and glue/api.js.
+      if (browser - glue > 2048) throw new Error(`browser.js + glue/api.js are ${browser - glue} B gzip, over 2 KiB`);
+      return { ok: `+${browser - glue} B gzip over the glue and .wasm (${browser} B in all); syncrun/inline ${inline} B` };
+    },
+  },
+  {
     id: "publint-strict", where: "Package linters", how: "`publint --strict` on the tarball", entry: "", check: true,
     run: async () => {
       const text = await sh(join(BIN, "publint"), ["run", tarball, "--strict"]);
@@ -430,7 +441,9 @@ let tarball;
 async function pack() {
   mkdirSync(OUT, { recursive: true });
   for (const f of readdirSync(OUT)) if (f.endsWith(".tgz")) rmSync(join(OUT, f));
-  const name = (await sh("npm", ["pack", "--pack-destination", OUT, "--silent"], { cwd: join(ROOT, "pkg") })).trim().split("\n").at(-1);
+  // MATRIX_PKG=dir packs another package folder (to see the matrix fail on an older package).
+  const dir = process.env.MATRIX_PKG || join(ROOT, "pkg");
+  const name = (await sh("npm", ["pack", "--pack-destination", OUT, "--silent"], { cwd: dir })).trim().split("\n").at(-1);
   tarball = join(OUT, name);
   rmSync(PKG, { recursive: true, force: true });
   const tmp = out("unpack");
@@ -440,10 +453,11 @@ async function pack() {
 
 /** Bytes, gzipped (level 9), that a page loads from the default entry and from syncrun/inline. */
 function sizes() {
-  const gz = (files) => files.reduce((n, f) => n + gzipSync(readFileSync(join(PKG, f)), { level: 9 }).length, 0);
+  const gz = (files) => files.reduce((n, f) => n + (existsSync(join(PKG, f)) ? gzipSync(readFileSync(join(PKG, f)), { level: 9 }).length : NaN), 0);
   const snippet = readdirSync(join(PKG, "glue/snippets"))[0];
   const common = ["glue/api.js", "glue/syncrun.js", `glue/snippets/${snippet}/src/js/boundary.js`];
-  return { browser: gz(["browser.js", ...common, "glue/syncrun_bg.wasm"]), inline: gz(["node.js", ...common, "glue/wasm.js"]) };
+  const glue = gz([...common.slice(1), "glue/syncrun_bg.wasm"]);
+  return { browser: gz(["browser.js", ...common, "glue/syncrun_bg.wasm"]), glue, inline: gz(["node.js", ...common, "glue/wasm.js"]) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -452,27 +466,32 @@ function sizes() {
 function table() {
   const rows = new Map();
   for (const e of ENVS.filter((e) => !e.check || e.where.startsWith("TypeScript"))) {
-    const key = e.where;
-    if (!rows.has(key)) rows.set(key, { hows: [], entries: new Set() });
-    rows.get(key).hows.push(e.how);
-    if (e.entry) rows.get(key).entries.add(`\`${e.entry}\``);
+    if (!rows.has(e.where)) rows.set(e.where, []);
+    rows.get(e.where).push(e.entry === "syncrun" ? e.how : `${e.how} (\`${e.entry}\`)`);
   }
-  const lines = ["| where | how it is tested | entry |", "|---|---|---|"];
-  for (const [where, { hows, entries }] of rows) lines.push(`| ${where} | ${[...new Set(hows)].join("; ")} | ${[...entries].join(", ")} |`);
+  const lines = ["| where | how it is tested (with `syncrun` unless said) |", "|---|---|"];
+  for (const [where, hows] of rows) lines.push(`| ${where} | ${hows.join("; ")} |`);
   return lines.join("\n");
 }
 
 function checkReadme(results) {
   const path = join(ROOT, "README.md");
   const text = readFileSync(path, "utf8");
-  const m = /<!-- where-it-runs:start[^>]*-->\n([\s\S]*?)\n<!-- where-it-runs:end -->/.exec(text);
+  const m = /<!-- where-it-runs:start[^>]*-->\n([\s\S]*?)<!-- where-it-runs:end -->/.exec(text);
   if (!m) return "README.md has no <!-- where-it-runs:start --> … <!-- where-it-runs:end --> block";
+  // What README says syncrun/inline costs, in KiB, must be within 2 KiB of what it costs now.
+  const cost = /<!-- inline-cost -->about (\d+) KiB more gzip than the default entry \(about (\d+) KiB instead of (\d+) KiB\)<!-- \/inline-cost -->/.exec(text);
+  if (!cost) return "README.md has no <!-- inline-cost --> sentence";
+  const { browser: b, inline: i } = sizes();
+  const measured = [(i - b) / 1024, i / 1024, b / 1024];
+  const said = cost.slice(1).map(Number);
+  if (said.some((kib, k) => Math.abs(kib - measured[k]) > 2)) return `README.md says syncrun/inline costs ${said.join("/")} KiB; measured ${measured.map((x) => x.toFixed(1)).join("/")} KiB (extra/inline/default)`;
   const failed = results.filter((r) => !r.ok).map((r) => r.id);
   if (failed.length) return `the table lists environments that failed here: ${failed.join(", ")}`;
-  const want = table();
+  const want = `${table()}\n`;
   if (m[1] === want) return null;
   if (process.env.UPDATE_README === "1") {
-    writeFileSync(path, text.replace(m[1], want));
+    writeFileSync(path, text.replace(m[0], m[0].replace(`-->\n${m[1]}`, `-->\n${want}`)));
     return null;
   }
   return "README.md's table differs from what the matrix runs (UPDATE_README=1 node tests/matrix/run.mjs rewrites it)";
@@ -514,8 +533,6 @@ async function worker() {
 await Promise.all([worker(), worker()]);
 if (browser) await (await browser).close();
 
-const { browser: b, inline: i } = sizes();
-console.log(`sizes: a page loads ${b} B gzip from "syncrun" (browser.js + glue + .wasm), ${i} B from "syncrun/inline" (+${i - b} B)`);
 let readmeProblem = null;
 if (chosen.length === ENVS.length) {
   readmeProblem = checkReadme(results);
