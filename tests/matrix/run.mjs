@@ -389,6 +389,23 @@ const ENVS = [
     },
   })),
   {
+    id: "tarball-contents", where: "Package linters", how: "the tarball's files, README and LICENSE", entry: "", check: true,
+    run: async () => {
+      const files = (await sh("tar", ["-tzf", tarball])).trim().split("\n").map((f) => f.replace(/^package\//, ""));
+      for (const f of ["package.json", "README.md", "LICENSE", "node.js", "node.cjs", "browser.js", "workerd.js", "index.d.ts", "index.d.cts", "inline/package.json", "glue/api.js", "glue/wasm.js", "glue/syncrun.js", "glue/syncrun_bg.wasm", "cli.js"]) {
+        if (!files.includes(f)) throw new Error(`the tarball has no ${f}`);
+      }
+      const readme = readFileSync(join(PKG, "README.md"), "utf8");
+      if (!/^## Where it runs$/m.test(readme) || !readme.includes("^20.19.0 || >=22.12.0")) throw new Error("README.md lacks the Where it runs section or the Node range");
+      const broken = [...readme.matchAll(/\]\(([^)\s]+)/g)].map((m) => m[1]).filter((t) => !/^(https?:|#)/.test(t));
+      if (broken.length) throw new Error(`README.md links that break on npm: ${broken.join(", ")}`);
+      if (!/^MIT License/.test(readFileSync(join(PKG, "LICENSE"), "utf8"))) throw new Error("LICENSE is not the MIT license");
+      const meta = JSON.parse(readFileSync(join(PKG, "package.json"), "utf8"));
+      if (meta.engines?.node !== "^20.19.0 || >=22.12.0") throw new Error(`engines.node is ${meta.engines?.node}`);
+      return { ok: `${files.length} files, README for users, MIT LICENSE, engines ${meta.engines.node}` };
+    },
+  },
+  {
     id: "size-default-entry", where: "Package linters", how: "what the default entry adds to a page over wasm-bindgen's output", entry: "", check: true,
     run: async () => {
       const { browser, glue, inline } = sizes();
