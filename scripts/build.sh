@@ -6,8 +6,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 wasm=pkg/glue/syncrun_bg.wasm
+# The entry points' shared, generated files: the export list, the embedded .wasm, the CommonJS
+# bundle and the declarations (scripts/entries.mjs); LICENSE; the README npm shows (README.md less
+# its repository-only parts, with no link that breaks there). Cheap, so redone on every call.
+package_files() {
+  node scripts/entries.mjs
+  cp LICENSE pkg/LICENSE
+  node scripts/pkg-readme.mjs
+}
 if [ "${1:-}" = "--if-stale" ] && [ -f "$wasm" ]; then
   if [ "${SYNCRUN_NO_BUILD:-}" = 1 ] || [ -z "$(find src Cargo.toml -newer "$wasm" -print -quit)" ]; then
+    package_files
     exit 0
   fi
   echo "build: src/ or Cargo.toml changed since $wasm was built; rebuilding pkg/"
@@ -30,12 +39,7 @@ node_modules/.bin/wasm-opt -O3 --converge --low-memory-unused \
   --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-multivalue \
   pkg/glue/syncrun_bg.wasm -o pkg/glue/syncrun_bg.wasm
-# The entry points' shared, generated files: the export list, the embedded .wasm, the CommonJS
-# bundle and the declarations (scripts/entries.mjs).
-node scripts/entries.mjs
-cp LICENSE pkg/LICENSE
-# The README npm shows: README.md less its repository-only parts (no link that breaks there).
-node scripts/pkg-readme.mjs
+package_files
 raw=$(wc -c < pkg/glue/syncrun_bg.wasm)
 gz=$(gzip -9c pkg/glue/syncrun_bg.wasm | wc -c)
 echo "build: pkg/glue/syncrun_bg.wasm $raw bytes, $gz gzip"

@@ -228,9 +228,8 @@ const ENVS = [
     id: "vite-dev", where: "Vite", how: "`vite` dev server, page", entry: "syncrun",
     run: async () => {
       const port = await freePort();
-      const server = await daemon(join(BIN, "vite"), ["--host", "127.0.0.1", "--port", String(port), "--strictPort"], /ready in/i, {
+      const server = await daemon(join(BIN, "vite"), ["--host", "127.0.0.1", "--port", String(port), "--strictPort", "--force"], /ready in/i, {
         cwd: join(APPS, "vite"),
-        env: { VITE_CACHE_DIR: join(OUT, "vite-dev-cache") },
       });
       try {
         return await page(`http://127.0.0.1:${port}/`);
