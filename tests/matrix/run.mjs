@@ -209,11 +209,11 @@ const ENVS = [
     },
   },
   {
-    id: "browser-script-module", where: "Browser (Chromium)", how: "`<script type=\"module\">`, static files", entry: "syncrun/browser.js",
+    id: "browser-script-module", where: "Browser (Chromium)", how: "`<script type=\"module\">`, static files", entry: "node_modules/syncrun/browser.js",
     run: () => serve(HERE, (origin) => page(`${origin}/apps/static/`)),
   },
   {
-    id: "browser-web-worker", where: "Browser (Chromium)", how: "module Web Worker", entry: "syncrun/browser.js",
+    id: "browser-web-worker", where: "Browser (Chromium)", how: "module Web Worker", entry: "node_modules/syncrun/browser.js",
     run: () => serve(HERE, (origin) => page(`${origin}/apps/worker/`)),
   },
   {
