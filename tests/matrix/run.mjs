@@ -163,6 +163,16 @@ function scriptPage(dir, script, type = "module") {
   writeFileSync(join(dir, "index.html"), `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>syncrun</title></head><body><script${type ? ` type="${type}"` : ""} src="./${script}"></script></body></html>\n`);
 }
 
+/** The default entry in a web build fetches the .wasm as a file: the bundler must have emitted it
+ * (and not fallen back to the embedded copy, which works but costs a fifth more). */
+function emittedWasm(dir) {
+  const all = (d) => readdirSync(d, { withFileTypes: true }).flatMap((f) => (f.isDirectory() ? all(join(d, f.name)) : [join(d, f.name)]));
+  const files = all(dir);
+  if (!files.some((f) => f.endsWith(".wasm"))) throw new Error(`no .wasm emitted in ${dir}`);
+  const inlined = files.filter((f) => /\.m?js$/.test(f) && readFileSync(f, "latin1").includes("AGFzbQEAAAAB"));
+  if (inlined.length) throw new Error(`the embedded .wasm is in ${inlined.join(", ")}`);
+}
+
 const nodeBin = (name) => join(HERE, "node_modules", name, "bin/node");
 
 // ---------------------------------------------------------------------------------------------
@@ -221,6 +231,7 @@ const ENVS = [
     run: async () => {
       const dir = out("vite");
       await sh(join(BIN, "vite"), ["build", "--outDir", dir, "--emptyOutDir", "--logLevel", "error"], { cwd: join(APPS, "vite") });
+      emittedWasm(dir);
       return serve(dir, (origin) => page(`${origin}/`));
     },
   },
@@ -254,6 +265,7 @@ const ENVS = [
     run: async () => {
       const dir = out("webpack-web");
       await webpack({ target: "web", entry: join(APPS, "bundle/main.js"), output: { path: dir } });
+      emittedWasm(dir);
       scriptPage(dir, "main.js", "");
       return serve(dir, (origin) => page(`${origin}/`));
     },
@@ -282,6 +294,7 @@ const ENVS = [
       const app = join(APPS, "next");
       rmSync(join(app, ".next"), { recursive: true, force: true });
       await sh(join(BIN, "next"), ["build"], { cwd: app, timeout: 300_000 });
+      emittedWasm(join(app, ".next/static"));
       const port = await freePort();
       const server = await daemon(join(BIN, "next"), ["start", "-H", "127.0.0.1", "-p", String(port)], /Ready in|started server/i, { cwd: app });
       try {
@@ -301,6 +314,7 @@ const ENVS = [
     run: async () => {
       const dir = out("parcel");
       await sh(join(BIN, "parcel"), ["build", join(APPS, "parcel/index.html"), "--dist-dir", dir, "--cache-dir", join(OUT, "parcel-cache"), "--no-source-maps", "--public-url", "./"], { cwd: join(APPS, "parcel"), timeout: 300_000 });
+      emittedWasm(dir);
       return serve(dir, (origin) => page(`${origin}/`));
     },
   },
