@@ -319,6 +319,23 @@ const ENVS = [
     },
   },
   {
+    id: "parcel-node", where: "Parcel 2", how: "node target (API), run in Node", entry: "syncrun",
+    run: async () => {
+      const dir = out("parcel-node");
+      const { Parcel } = await import("@parcel/core");
+      // The app's own target (Node, ES module output); nothing about syncrun or wasm.
+      const parcel = new Parcel({
+        entries: join(APPS, "node/esm.mjs"), defaultConfig: "@parcel/config-default", mode: "production", shouldDisableCache: true,
+        cacheDir: join(OUT, "parcel-node-cache"), logLevel: "error",
+        targets: { node: { context: "node", distDir: dir, outputFormat: "esmodule", engines: { node: ">=20.19" } } },
+        defaultTargetOptions: { shouldOptimize: false, sourceMaps: false },
+      });
+      const { bundleGraph } = await parcel.run();
+      const [bundle] = bundleGraph.getBundles();
+      return parse(await sh(process.execPath, [bundle.filePath], { cwd: dir }));
+    },
+  },
+  {
     id: "esbuild-browser-esm", where: "esbuild", how: "`--bundle --platform=browser --format=esm`, page", entry: "syncrun/inline",
     run: async () => {
       const dir = out("esbuild-esm");
