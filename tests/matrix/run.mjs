@@ -323,11 +323,12 @@ const ENVS = [
     run: async () => {
       const dir = out("parcel-node");
       const { Parcel } = await import("@parcel/core");
-      // The app's own target (Node, ES module output); nothing about syncrun or wasm.
+      // The app's own target: Node, ES module output, its dependencies bundled in (Parcel leaves
+      // node_modules out of a node build by default). Nothing about syncrun or wasm.
       const parcel = new Parcel({
         entries: join(APPS, "node/esm.mjs"), defaultConfig: "@parcel/config-default", mode: "production", shouldDisableCache: true,
         cacheDir: join(OUT, "parcel-node-cache"), logLevel: "error",
-        targets: { node: { context: "node", distDir: dir, outputFormat: "esmodule", engines: { node: ">=20.19" } } },
+        targets: { node: { context: "node", distDir: dir, outputFormat: "esmodule", includeNodeModules: true, engines: { node: ">=20.19" } } },
         defaultTargetOptions: { shouldOptimize: false, sourceMaps: false },
       });
       const { bundleGraph } = await parcel.run();
