@@ -527,13 +527,14 @@ function checkReadme(results) {
   const text = readFileSync(path, "utf8");
   const m = /<!-- where-it-runs:start[^>]*-->\n([\s\S]*?)<!-- where-it-runs:end -->/.exec(text);
   if (!m) return "README.md has no <!-- where-it-runs:start --> … <!-- where-it-runs:end --> block";
-  // What README says syncrun/inline costs, in KiB, must be within 2 KiB of what it costs now.
+  // What README says syncrun/inline costs ("about N KiB") must be within 10% (at least 2 KiB) of
+  // what it costs now: a wasm that grows a little does not make README wrong, a lot does.
   const cost = /<!-- inline-cost -->about (\d+) KiB more gzip than the default entry \(about (\d+) KiB instead of (\d+) KiB\)<!-- \/inline-cost -->/.exec(text);
   if (!cost) return "README.md has no <!-- inline-cost --> sentence";
   const { browser: b, inline: i } = sizes();
   const measured = [(i - b) / 1024, i / 1024, b / 1024];
   const said = cost.slice(1).map(Number);
-  if (said.some((kib, k) => Math.abs(kib - measured[k]) > 2)) return `README.md says syncrun/inline costs ${said.join("/")} KiB; measured ${measured.map((x) => x.toFixed(1)).join("/")} KiB (extra/inline/default)`;
+  if (said.some((kib, k) => Math.abs(kib - measured[k]) > Math.max(2, measured[k] / 10))) return `README.md says syncrun/inline costs ${said.join("/")} KiB; measured ${measured.map((x) => x.toFixed(1)).join("/")} KiB (extra/inline/default)`;
   const failed = results.filter((r) => !r.ok).map((r) => r.id);
   if (failed.length) return `the table lists environments that failed here: ${failed.join(", ")}`;
   const want = `${table()}\n`;
