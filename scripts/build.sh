@@ -6,8 +6,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 wasm=pkg/glue/syncrun_bg.wasm
-if [ "${1:-}" = "--if-stale" ] && [ -f "$wasm" ] && [ -f pkg/glue/error.js ]; then
+# The entry points' shared, generated files: the export list, the embedded .wasm, the CommonJS
+# bundle and the declarations (scripts/entries.mjs); LICENSE; the README npm shows (README.md less
+# its repository-only parts, with no link that breaks there). Cheap, so redone on every call.
+package_files() {
+  node scripts/entries.mjs
+  cp LICENSE pkg/LICENSE
+  node scripts/pkg-readme.mjs
+}
+if [ "${1:-}" = "--if-stale" ] && [ -f "$wasm" ]; then
   if [ "${SYNCRUN_NO_BUILD:-}" = 1 ] || [ -z "$(find src Cargo.toml -newer "$wasm" -print -quit)" ]; then
+    package_files
     exit 0
   fi
   echo "build: src/ or Cargo.toml changed since $wasm was built; rebuilding pkg/"
@@ -19,10 +28,6 @@ rm -rf pkg/glue
 # --keep-debug keeps the name section, which snip-panics.mjs reads; wasm-opt drops it.
 wasm-bindgen --keep-debug --target web --out-dir pkg/glue --out-name syncrun \
   target/wasm32-unknown-unknown/release/syncrun.wasm
-# SyncRunError is defined in src/js/boundary.js, which wasm-bindgen copies to a snippet path it
-# makes up (a hash); pkg/glue/error.js re-exports it from a fixed path for the entry points.
-snippet=$(cd pkg/glue && ls snippets/*/src/js/boundary.js)
-printf 'export { SyncRunError } from "./%s";\n' "$snippet" > pkg/glue/error.js
 node scripts/snip-panics.mjs pkg/glue/syncrun_bg.wasm pkg/glue/syncrun_bg.wasm
 # wasm-opt from the npm package `binaryen` (never Debian's v108, which breaks the externref
 # table). The feature flags are the ones rustc's wasm32 target enables by default.
@@ -34,7 +39,7 @@ node_modules/.bin/wasm-opt -O3 --converge --low-memory-unused \
   --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-multivalue \
   pkg/glue/syncrun_bg.wasm -o pkg/glue/syncrun_bg.wasm
-cp README.md pkg/README.md 2>/dev/null || true
+package_files
 raw=$(wc -c < pkg/glue/syncrun_bg.wasm)
 gz=$(gzip -9c pkg/glue/syncrun_bg.wasm | wc -c)
 echo "build: pkg/glue/syncrun_bg.wasm $raw bytes, $gz gzip"

@@ -4,6 +4,9 @@
 #   scripts/setup.sh            the build: wasm target, wasm-bindgen-cli, npm packages
 #   scripts/setup.sh browser    the tests too: Chromium (the demo page's end-to-end test), promtool
 #                               and prometheus_client (the metrics test's two parsers)
+#   scripts/setup.sh browser matrix
+#                               also the environment matrix's tools (tests/matrix: Node versions,
+#                               Bun, Deno, wrangler, the bundlers; npm ci, about 2 minutes cold)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +30,9 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 
-if [ "${1:-}" = "browser" ] && ! [ -x /usr/bin/chromium ]; then
+want() { case " $* " in *" $WANT "*) return 0 ;; esac; return 1; }
+WANT=browser
+if want "$@" && ! [ -x /usr/bin/chromium ]; then
   echo "setup: installing Chromium from Debian"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
@@ -38,14 +43,20 @@ fi
 # (Debian's prometheus package; 2.42 in bookworm) and Python's prometheus_client text parser.
 # The pin keeps the second parser's behaviour from changing under the test.
 PROMETHEUS_CLIENT_VERSION=0.21.1
-if [ "${1:-}" = "browser" ] && ! command -v promtool >/dev/null; then
+if want "$@" && ! command -v promtool >/dev/null; then
   echo "setup: installing promtool (Debian's prometheus package)"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 fi
-if [ "${1:-}" = "browser" ] &&
+if want "$@" &&
   [ "$(python3 -c 'import importlib.metadata as m; print(m.version("prometheus_client"))' 2>/dev/null)" != "$PROMETHEUS_CLIENT_VERSION" ]; then
   echo "setup: installing prometheus_client $PROMETHEUS_CLIENT_VERSION (PyPI)"
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "prometheus_client==$PROMETHEUS_CLIENT_VERSION"
+fi
+
+WANT=matrix
+if want "$@" && { [ ! -f tests/matrix/node_modules/.package-lock.json ] || [ tests/matrix/package-lock.json -nt tests/matrix/node_modules/.package-lock.json ]; }; then
+  echo "setup: npm ci in tests/matrix (the environment matrix's tools)"
+  (cd tests/matrix && npm ci --no-audit --no-fund)
 fi

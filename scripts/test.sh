@@ -2,7 +2,7 @@
 # Every test: what `npm test` and CI run. Installs what it needs first (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh browser
+bash scripts/setup.sh browser matrix
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -26,3 +26,6 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 
 step "package tests: node --test (import and require, TypeScript, CLI, demo page)"
 node --test --test-concurrency=1 tests/js/
+
+step "environment matrix: the packed tarball in every runtime, bundler and TypeScript set-up (SPEC §12)"
+node tests/matrix/run.mjs

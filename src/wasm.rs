@@ -60,6 +60,9 @@ extern "C" {
 const TS_INPUT: &'static str = r#"
 /** JSON text, UTF-8 bytes of JSON text, or an already parsed JSON value (SPEC §1). */
 export type SyncRunInput = string | Uint8Array | Record<string, unknown> | unknown[] | number | boolean | null;
+
+/** The `code` of a SyncRunError (SPEC §6): which misuse it reports. */
+export type SyncRunErrorCode = "invalid_option" | "unsupported_input" | "stream_finished" | "invalid_summary" | "invalid_state" | "api_error";
 "#;
 
 /// A random seed for the id hash (see `batch::set_hash_seed`), once per instance, before the

@@ -4,6 +4,9 @@
 /** JSON text, UTF-8 bytes of JSON text, or an already parsed JSON value (SPEC §1). */
 export type SyncRunInput = string | Uint8Array | Record<string, unknown> | unknown[] | number | boolean | null;
 
+/** The `code` of a SyncRunError (SPEC §6): which misuse it reports. */
+export type SyncRunErrorCode = "invalid_option" | "unsupported_input" | "stream_finished" | "invalid_summary" | "invalid_state" | "api_error";
+
 
 /**
  * A judgement: `"ok"`, `"warning"`, `"critical"` or `"unknown"`.

@@ -503,11 +503,15 @@ describe("abort and early exit (SPEC §11)", () => {
   });
 });
 
-test("SPEC §11, §12: require('syncrun/hightouch') gives the same fetchRuns, and its errors are the package's SyncRunError", () => {
+test("SPEC §11, §12: require('syncrun/hightouch') is the CommonJS build, whose errors are require('syncrun')'s SyncRunError", () => {
+  // require() never meets an ES module (SPEC §12): it loads hightouch.cjs, which requires
+  // node.cjs, so a CommonJS program has one package and one SyncRunError class, as an ES one has.
   const require = createRequire(import.meta.url);
-  assert.equal(require("syncrun/hightouch").fetchRuns, fetchRuns);
-  assert.equal(require("syncrun").SyncRunError, SyncRunError);
-  assert.throws(() => fetchRuns({ syncId: "" }), (e) => e instanceof require("syncrun").SyncRunError);
+  const cjs = require("syncrun/hightouch");
+  assert.match(require.resolve("syncrun/hightouch"), /hightouch\.cjs$/);
+  assert.equal(typeof cjs.fetchRuns, "function");
+  assert.throws(() => cjs.fetchRuns({ syncId: "" }), (e) => e instanceof require("syncrun").SyncRunError && e.code === "invalid_option");
+  assert.throws(() => fetchRuns({ syncId: "" }), (e) => e instanceof SyncRunError && e.code === "invalid_option");
 });
 
 test("SPEC §11, §12: syncrun/hightouch type-checks strictly under node16, nodenext and bundler with a Node-only lib (no DOM), and takes the DOM's AbortSignal", () => {

@@ -26,14 +26,20 @@ function assertPlain(v, path = "") {
   for (const [k, x] of Object.entries(v)) assertPlain(x, `${path}/${k}`);
 }
 
-test("SPEC §8: exactly the ten exports, the same through import and require", () => {
+test("SPEC §8: exactly the ten exports, the same names and results through import and require", () => {
   const names = [
     "SummaryStream", "SyncRunError", "checkHealth", "compareHealth", "formatMetrics", "normalizeRun", "normalizeRuns",
     "summarizeRun", "summarizeRuns", "validateRun",
   ];
   assert.deepEqual(Object.keys(api).sort(), names);
+  // require() loads node.cjs, a CommonJS build of the same code with its own instance (SPEC §12:
+  // `require` never meets an ES module), so the functions are equal in what they give.
   const cjs = require("syncrun");
-  for (const n of names) assert.equal(cjs[n], api[n], n);
+  assert.deepEqual(Object.keys(cjs).sort(), names);
+  const text = JSON.stringify([RUN, { ...RUN, id: 43, status: "failed", error: "boom" }]);
+  for (const n of names.filter((n) => /^(normalize|summarize|validate)/.test(n))) assert.deepEqual(cjs[n](text), api[n](text), n);
+  assert.throws(() => cjs.summarizeRuns("[]", { maxIssues: -1 }), (e) => e instanceof cjs.SyncRunError && e.code === "invalid_option");
+  assert.deepEqual(require("syncrun/inline").summarizeRuns(text), api.summarizeRuns(text));
 });
 
 test("SPEC §1: string, Uint8Array, Buffer and parsed value give the same result", () => {
@@ -101,7 +107,7 @@ test("SPEC §6: misuse throws SyncRunError with a code; the instance stays usabl
     [() => new api.SummaryStream().push(42), "unsupported_input"],
   ];
   for (const [f, code] of misuse) {
-    assert.throws(f, (e) => e instanceof Error && e.name === "SyncRunError" && e.code === code && e.message.length > 0, String(f));
+    assert.throws(f, (e) => e instanceof api.SyncRunError && e instanceof Error && e.name === "SyncRunError" && e.code === code && e.message.length > 0, String(f));
   }
   assert.equal(api.summarizeRuns([RUN]).valid, 1);
   assert.doesNotThrow(() => api.summarizeRuns("[]", { maxIssues: Infinity, maxBytes: null, unknownFields: undefined }));
@@ -161,9 +167,24 @@ test("SPEC §7: SummaryStream equals summarizeRuns; finish twice is misuse; free
 
 test("pkg/package.json is complete for publishing", () => {
   const p = JSON.parse(readFileSync(new URL("../../pkg/package.json", import.meta.url)));
-  for (const k of ["name", "version", "description", "license", "repository", "files", "exports", "types", "sideEffects"]) assert.ok(p[k], k);
+  for (const k of ["name", "version", "description", "license", "repository", "homepage", "bugs", "files", "exports", "main", "types", "browser", "bin", "sideEffects"]) assert.ok(p[k], k);
   assert.equal(p.name, "syncrun");
-  for (const cond of ["node", "browser", "default"]) assert.ok(p.exports["."][cond].types, cond);
+  assert.equal(p.engines.node, "^20.19.0 || >=22.12.0", "SPEC §12: exactly the Node range");
+  // Every leaf of `exports` names its declarations: .d.ts for ES modules, .d.cts for CommonJS.
+  const leaves = (o, path) => (typeof o === "string" ? [[path, o]] : Object.entries(o).flatMap(([k, v]) => leaves(v, [...path, k])));
+  for (const sub of [".", "./inline"]) {
+    const conditions = p.exports[sub];
+    for (const [path, file] of leaves(conditions, [])) {
+      if (path.at(-1) === "types") continue;
+      const types = path.slice(0, -1).reduce((o, k) => o[k], conditions).types;
+      assert.equal(types, file.endsWith(".cjs") ? "./index.d.cts" : "./index.d.ts", `${sub} ${path.join(".")}`);
+    }
+  }
+  assert.equal(p.main, "./node.cjs");
+  assert.equal(p.types, "./index.d.cts");
+  // npm's own spelling (`npm pkg fix` would rewrite "./cli.js" and warn on publish).
+  assert.deepEqual(p.bin, { syncrun: "cli.js" });
+  for (const f of ["LICENSE", "README.md"]) assert.ok(p.files.includes(f), f);
 });
 
 test("SPEC §2, §8: normalizeRuns builds the same runs as normalizeRun, non-ASCII and kept keys included", () => {
