@@ -617,12 +617,27 @@ struct Feed {
 /// Leftovers up to this size are retried at every chunk (a few records' worth).
 const RETRY_FLOOR: usize = 64 * 1024;
 
-pub(crate) fn too_large(max: u64) -> Issue {
+/// The input is longer than `maxBytes` (SPEC §3.1).
+pub fn too_large(max: u64) -> Issue {
     Issue::new(
         IssueCode::InputTooLarge,
         String::new(),
         text!("the input is longer than maxBytes (", max, " bytes); nothing was read"),
     )
+}
+
+/// An input that could not be copied into WebAssembly memory at all (SPEC §6: refused, not a crash).
+pub fn too_large_for_memory() -> Issue {
+    Issue::new(
+        IssueCode::InputTooLarge,
+        String::new(),
+        "the input is too large to be copied into WebAssembly memory; nothing was read",
+    )
+}
+
+/// A parsed value nested deeper than 256 arrays or objects (SPEC §1).
+pub fn too_deep() -> Issue {
+    Issue::new(IssueCode::InvalidJson, String::new(), "the value is nested deeper than 256 arrays or objects")
 }
 
 pub(crate) fn not_utf8(at: u64) -> Issue {
@@ -642,6 +657,14 @@ impl<S: Sink + Default> Batch<S> {
     /// Read a whole text at once (no copy).
     pub fn whole(mut self, text: &[u8]) -> (Tally, S) {
         let done = self.feed.whole(text, &mut self.sink);
+        self.result(done)
+    }
+
+    /// The result for an input refused before it was read (too large, say): no records, that
+    /// one issue, as if `whole` had found it.
+    pub fn refuse(mut self, issue: Issue) -> (Tally, S) {
+        self.feed.early = Some(issue);
+        let done = self.feed.finish_tally();
         self.result(done)
     }
 
