@@ -87,9 +87,13 @@ function describe(e) {
   }
 }
 
+/** What this module throws itself (a WeakSet: `instanceof` on a thrown revoked Proxy throws,
+ * and on a live one runs its trap). */
+const OURS = new WeakSet();
+
 /** A thrown value as the SyncRunError to return: ours as they are, anything else wrapped. */
 function failure(e, code, what) {
-  if (e instanceof SyncRunErrorMark) return e.error;
+  if (OURS.has(e) && e instanceof SyncRunErrorMark) return e.error;
   return new SyncRunError(code, `${what}: ${describe(e)}`);
 }
 
@@ -97,6 +101,7 @@ function failure(e, code, what) {
 class SyncRunErrorMark {
   constructor(code, message) {
     this.error = new SyncRunError(code, message);
+    OURS.add(this);
   }
 }
 
@@ -211,6 +216,7 @@ const HARD_LIMIT = 2 ** 30;
 class Stop {
   constructor(code) {
     this.code = code;
+    OURS.add(this);
   }
 }
 
@@ -232,7 +238,7 @@ export function valueToJson(value, max) {
     const fast = plain(value, 1);
     return new JsonWriter(fast ? pieces(value) : carefulText(value, max), max);
   } catch (e) {
-    if (e instanceof Stop) return e.code;
+    if (OURS.has(e) && e instanceof Stop) return e.code;
     return failure(e, "unsupported_input", "the input cannot be read as a JSON value");
   } finally {
     [visits, visitLimit] = outer;
@@ -257,7 +263,7 @@ export class JsonWriter {
       this.units += text.length;
       return this.units > this.max ? TOO_LARGE : text;
     } catch (e) {
-      if (e instanceof Stop) return e.code;
+      if (OURS.has(e) && e instanceof Stop) return e.code;
       return failure(e, "unsupported_input", "the input cannot be read as a JSON value");
     }
   }
