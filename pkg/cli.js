@@ -39,7 +39,9 @@ Options:
                           keep, or error (each one an unknown_field error)
   --max-issues N          summarize: issues kept in the JSON summary (default 1000)
                           validate, normalize: issues printed (default: all)
-  --max-bytes N           stop with input_too_large after N bytes (default: no limit)
+  --max-bytes N           a JSON document or NDJSON line longer than N bytes is
+                          input_too_large (default: 256 MiB, the library's default);
+                          a longer line is its record's error, and reading goes on
   -h, --help              print this help
   -V, --version           print the version
 
@@ -277,6 +279,24 @@ function reason(e) {
   return known[e?.code] ?? e?.message ?? String(e);
 }
 
+/** Reads `chunks(input)` until more cannot change the result (`settled()`: the input, one
+ * JSON document, is already longer than maxBytes), so that /dev/zero ends too. */
+async function* unsettled(input, settled) {
+  for await (const chunk of chunks(input)) {
+    yield chunk;
+    if (settled()) return;
+  }
+}
+
+/** A file name as it may be printed: control characters (newlines, ANSI escapes) escaped. */
+function printable(name) {
+  return name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const named = { "\n": "\\n", "\r": "\\r", "\t": "\\t" }[c];
+    const code = c.charCodeAt(0);
+    return named ?? (code > 0xff ? `\\u${code.toString(16)}` : `\\x${code.toString(16).padStart(2, "0")}`);
+  });
+}
+
 async function openInput(file) {
   if (file === undefined || file === "-") {
     let st = null;
@@ -292,14 +312,14 @@ async function openInput(file) {
   try {
     handle = await open(file, "r");
   } catch (e) {
-    throw new InputError(`cannot read ${file}: ${reason(e)}`);
+    throw new InputError(`cannot read ${printable(file)}: ${reason(e)}`);
   }
   const st = await handle.stat();
   if (st.isDirectory()) {
     await handle.close();
-    throw new InputError(`cannot read ${file}: is a directory`);
+    throw new InputError(`cannot read ${printable(file)}: is a directory`);
   }
-  return { name: file, size: st.isFile() ? st.size : null, handle };
+  return { name: printable(file), size: st.isFile() ? st.size : null, handle };
 }
 
 /** The progress bar being drawn, if any: erased before output goes to the same terminal. */
@@ -420,12 +440,12 @@ class IssueWriter {
 // Commands
 
 async function summarize(input, flags, options, lib) {
-  const streamOptions = { maxBytes: Infinity, ...options, warningIsFailure: flags.has("warning-is-failure") };
+  const streamOptions = { ...options, warningIsFailure: flags.has("warning-is-failure") };
   const progress = new Progress(input.size, options.format);
   const stream = new lib.SummaryStream(streamOptions);
   let summary;
   try {
-    for await (const chunk of chunks(input)) {
+    for await (const chunk of unsettled(input, () => lib.streamSettled(stream))) {
       stream.push(chunk);
       progress.update(chunk);
     }
@@ -458,10 +478,10 @@ async function records(command, input, flags, options, lib) {
     await write(`${first ? "[\n" : ",\n"}${body}`);
     first = false;
   };
-  const stream = new lib.RecordStream({ maxBytes: Infinity, ...options, maxIssues: undefined });
+  const stream = new lib.RecordStream({ ...options, maxIssues: undefined });
   let counts;
   try {
-    for await (const chunk of chunks(input)) {
+    for await (const chunk of unsettled(input, () => stream.settled())) {
       const batch = stream.push(chunk);
       progress.update(chunk);
       await issues.write(batch.issues);

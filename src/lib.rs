@@ -223,6 +223,11 @@ impl SummaryStream {
         self.batch.push(chunk);
     }
 
+    /// Whether more chunks can no longer change the result (see [`Batch::settled`]).
+    pub fn settled(&self) -> bool {
+        self.batch.settled()
+    }
+
     /// The summary of everything pushed.
     pub fn finish(self) -> BatchSummary {
         let (tally, figures) = self.batch.finish();
@@ -307,6 +312,11 @@ impl RecordStream {
             issues: std::mem::take(&mut self.batch.tally().issues),
             counts: None,
         }
+    }
+
+    /// Whether more chunks can no longer change the result (see [`Batch::settled`]).
+    pub fn settled(&self) -> bool {
+        self.batch.settled()
     }
 
     /// No more chunks: the rest, and the counts.

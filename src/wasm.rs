@@ -588,6 +588,14 @@ impl SummaryStream {
     }
 }
 
+/// For the command-line tool (not part of the package's API, not re-exported by pkg/): whether
+/// more chunks can no longer change the stream's result, so that reading can stop (say, at
+/// maxBytes of /dev/zero). A finished stream is settled.
+#[wasm_bindgen(js_name = streamSettled, skip_typescript)]
+pub fn stream_settled(stream: &SummaryStream) -> bool {
+    stream.inner.as_ref().is_none_or(|s| s.settled())
+}
+
 /// For the command-line tool (not part of the package's API): a batch read in chunks whose
 /// normalized runs (as NDJSON text) and issues are handed out as soon as they are found.
 #[wasm_bindgen(js_name = RecordStream)]
@@ -619,6 +627,11 @@ impl RecordStream {
             found.issues.append(&mut batch.issues);
         })?;
         encode(&found)
+    }
+
+    /// Whether more chunks can no longer change the result (see `streamSettled`).
+    pub fn settled(&self) -> bool {
+        self.inner.as_ref().is_none_or(|s| s.settled())
     }
 
     /// The rest, with the batch's counts.
