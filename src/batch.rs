@@ -372,7 +372,12 @@ impl Engine {
             };
             if line.len() as u64 > self.line_limit && !blank(line.as_bytes()) {
                 let base = Base::record("", tally.records);
-                tally.record(Checked::Invalid(vec![line_too_large(self.line_limit, base, line_no)]), base, Some(line_no), sink);
+                tally.record(
+                    Checked::Invalid(vec![line_too_large(self.line_limit, base, line_no)]),
+                    base,
+                    Some(line_no),
+                    sink,
+                );
             } else if !blank(line.as_bytes()) {
                 let base = Base::record("", tally.records);
                 let mut r = Reader::new(line, true);
@@ -796,7 +801,9 @@ impl Feed {
                 }
             }
         }
-        if self.early.is_some() || (self.total - self.bom > self.max_bytes && matches!(self.engine.mode, Mode::Json(_) | Mode::Failed)) {
+        if self.early.is_some()
+            || (self.total - self.bom > self.max_bytes && matches!(self.engine.mode, Mode::Json(_) | Mode::Failed))
+        {
             self.one_document_limit();
             return;
         }

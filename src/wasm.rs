@@ -353,11 +353,19 @@ fn call<T: ToJson + Refused>(
     options: &JsValue,
     f: fn(&[u8], &Options) -> T,
 ) -> Result<JsValue, JsValue> {
-    let options = decode_options(options)?;
-    match read_input(input, options.max_bytes())? {
+    let (options, input) = decode(input, options)?;
+    match input {
         Input::Bytes(bytes) => encode(&f(&bytes, &options)),
         Input::Refused(issue) => encode(&T::refused(issue, &options)),
     }
+}
+
+/// The options and the input of a call (one copy of this code for every export).
+#[inline(never)]
+fn decode(input: &JsValue, options: &JsValue) -> Result<(Options, Input), JsValue> {
+    let options = decode_options(options)?;
+    let input = read_input(input, options.max_bytes())?;
+    Ok((options, input))
 }
 
 /// Check one run (SPEC §2, §3). Bad data is reported in `issues`, never thrown.
@@ -498,7 +506,7 @@ const STRETCH: usize = 1 << 20;
 /// Hand a chunk (a string or a Uint8Array) to `push` a stretch at a time. Nothing called here
 /// runs a user's JavaScript or throws, so a stream is never left borrowed (SPEC §6).
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
-fn each_stretch(chunk: &JsValue, mut push: impl FnMut(&[u8])) -> Result<(), JsValue> {
+fn each_stretch(chunk: &JsValue, push: &mut dyn FnMut(&[u8])) -> Result<(), JsValue> {
     let memory = wasm_bindgen::memory();
     let mut buf: Vec<u8> = Vec::new();
     let room = |buf: &mut Vec<u8>, len: usize| -> Result<u32, JsValue> {
@@ -577,7 +585,7 @@ impl SummaryStream {
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] chunk: JsValue,
     ) -> Result<(), JsValue> {
         let stream = self.inner.as_mut().ok_or_else(finished)?;
-        each_stretch(&chunk, |bytes| stream.push(bytes))
+        each_stretch(&chunk, &mut |bytes| stream.push(bytes))
     }
 
     /// The summary of everything pushed. The stream cannot be used after this.
@@ -621,7 +629,7 @@ impl RecordStream {
     ) -> Result<JsValue, JsValue> {
         let stream = self.inner.as_mut().ok_or_else(finished)?;
         let mut found = crate::RecordBatch { runs: String::new(), issues: Vec::new(), counts: None };
-        each_stretch(&chunk, |bytes| {
+        each_stretch(&chunk, &mut |bytes| {
             let mut batch = stream.push(bytes);
             found.runs.push_str(&batch.runs);
             found.issues.append(&mut batch.issues);

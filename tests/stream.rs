@@ -234,7 +234,11 @@ fn spec7_max_bytes_bounds_one_ndjson_line() {
     for size in [1, 3, 100, 4096, text.len()] {
         let chunks: Vec<&[u8]> = text.as_bytes().chunks(size).collect();
         let got = stream_chunks(&chunks, &options);
-        assert_eq!((got.records, got.valid, got.invalid), (reference.records, reference.valid, reference.invalid), "chunks of {size}");
+        assert_eq!(
+            (got.records, got.valid, got.invalid),
+            (reference.records, reference.valid, reference.invalid),
+            "chunks of {size}"
+        );
         assert_eq!(got.records, 6, "the long lines are records, the blank one is not");
         let too_large: Vec<(&str, Option<u64>)> = got
             .issues
