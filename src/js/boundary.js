@@ -223,7 +223,7 @@ class Stop {
 /** A value's JSON text as src/wasm.rs reads it: a JsonWriter, a number above, or the
  * SyncRunError. `max` is maxBytes: the text stops as soon as it is surely longer. */
 export function valueToJson(value, max) {
-  const outer = [visits, visitLimit]; // a getter in the value may call this package again
+  const outer = [visits, visitLimit, lastMax]; // a getter in the value may call this package again
   try {
     const t = typeof value;
     if (t === "undefined" || t === "function" || t === "symbol") {
@@ -234,14 +234,15 @@ export function valueToJson(value, max) {
       return new SyncRunError("unsupported_input", "binary input must be a Uint8Array (or a Node Buffer) of UTF-8 text");
     }
     visits = 0;
-    visitLimit = max;
+    lastMax = max;
+    visitLimit = Math.min(max, HARD_LIMIT * 4); // past 4 GiB it could not be copied anyway
     const fast = plain(value, 1);
     return new JsonWriter(fast ? pieces(value) : carefulText(value, max), max);
   } catch (e) {
     if (OURS.has(e) && e instanceof Stop) return e.code;
     return failure(e, "unsupported_input", "the input cannot be read as a JSON value");
   } finally {
-    [visits, visitLimit] = outer;
+    [visits, visitLimit, lastMax] = outer;
   }
 }
 
@@ -277,6 +278,7 @@ export class JsonWriter {
 // maxBytes (every member is at least one byte of text).
 let visits = 0;
 let visitLimit = 0;
+let lastMax = 0;
 
 function plain(v, depth) {
   if (depth > DEPTH) return false;
@@ -284,7 +286,8 @@ function plain(v, depth) {
   if (p === ArrayPrototype) {
     if (!isArray(v) || typeof v.toJSON === "function") return false;
     const n = v.length;
-    if ((visits += n) > visitLimit) throw new Stop(TOO_LARGE);
+    // n elements and their commas: at least 2n bytes.
+    if ((visits += 2 * n) > visitLimit) throw new Stop(visits > lastMax ? TOO_LARGE : NO_MEMORY);
     for (let i = 0; i < n; i++) if (!member(v[i], depth)) return false;
     return true;
   }
@@ -292,7 +295,7 @@ function plain(v, depth) {
   // `for...in` also visits inherited enumerable keys: a false "no" only costs the careful writer.
   for (const k in v) {
     const x = v[k];
-    if (x !== undefined && ++visits > visitLimit) throw new Stop(TOO_LARGE);
+    if (x !== undefined && ++visits > visitLimit) throw new Stop(visits > lastMax ? TOO_LARGE : NO_MEMORY);
     if (!member(x, depth)) return false;
   }
   return true;
