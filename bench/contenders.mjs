@@ -291,9 +291,9 @@ export function summarizeRecords(records, hasMore, toRun) {
   const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0]));
   const planned = zeroRows(), successful = zeroRows(), failedRows = zeroRows();
   let valid = 0, invalid = 0, duplicates = 0, terminal = 0, succeeded = 0, failed = 0, skippedRows = 0;
-  const durations = [], queued = [];
+  const durations = [], queued = [], querySizes = [];
   let firstCreated = Infinity, lastCreated = -Infinity;
-  let latest = null, lastSuccess = null, lastSuccessPos = -1, lastFailure = null;
+  let latest = null, lastSuccess = null, lastSuccessPos = -1, lastFailure = null, lastTerminal = null;
   // Not-succeeded terminal runs, for failureStreak.
   const failedAt = [], failedPos = [];
   const seen = new Set();
@@ -334,11 +334,15 @@ export function summarizeRecords(records, hasMore, toRun) {
 
     if (startedAt !== null && finishedAt !== null && finishedAt >= startedAt) durations.push(finishedAt - startedAt);
     if (startedAt !== null && startedAt >= createdAt) queued.push(startedAt - createdAt);
+    querySizes.push(run.querySize);
     if (createdAt < firstCreated) firstCreated = createdAt;
     if (createdAt > lastCreated) lastCreated = createdAt;
 
     // Most recent: latest createdAt, ties to the later position, hence `>=` in input order.
     if (latest === null || createdAt >= latest.createdAt) latest = run;
+    if (isTerminal && (lastTerminal === null || createdAt >= lastTerminal.run.createdAt)) {
+      lastTerminal = { run, attempted, failedTotal };
+    }
     if (isSucceeded && (lastSuccess === null || createdAt >= lastSuccess.createdAt)) {
       lastSuccess = run;
       lastSuccessPos = i;
@@ -424,6 +428,23 @@ export function summarizeRecords(records, hasMore, toRun) {
     failureStreak,
     topErrors,
     daily,
+    lastTerminal: lastTerminal && terminalFigures(lastTerminal),
+    querySize: stats(querySizes),
+  };
+}
+
+function terminalFigures({ run, attempted, failedTotal }) {
+  const { startedAt, finishedAt } = run;
+  return {
+    id: run.id,
+    status: run.status,
+    createdAt: iso(run.createdAt),
+    finishedAt: iso(finishedAt),
+    durationMs: startedAt !== null && finishedAt !== null && finishedAt >= startedAt ? finishedAt - startedAt : null,
+    querySize: run.querySize,
+    attemptedRows: attempted,
+    failedRows: failedTotal,
+    failureRate: attempted === 0 ? null : failedTotal / attempted,
   };
 }
 
@@ -450,6 +471,7 @@ export const COMPARED_KEYS = [
   "records", "valid", "invalid", "duplicates", "hasMore", "byStatus", "terminal", "inProgress", "succeeded",
   "failed", "successRate", "rows", "attemptedRows", "skippedRows", "failureRate", "durationMs", "queuedMs",
   "firstCreatedAt", "lastCreatedAt", "latest", "lastSuccess", "lastFailure", "failureStreak", "topErrors", "daily",
+  "lastTerminal", "querySize",
 ];
 
 /**

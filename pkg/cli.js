@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `syncrun` command: summarize, validate and normalize SyncRun JSON from a file or stdin.
+// The `syncrun` command: summarize, validate and normalize SyncRun JSON from a file, stdin or
+// the Hightouch API (`--sync ID`, SPEC §11), and `fetch` a sync's runs as NDJSON.
 //
 // Inputs are streamed (a reused 1 MiB buffer for files, the stream's chunks for stdin) into the
 // package's streaming readers, so memory does not depend on the input's size; output goes out
@@ -13,12 +14,14 @@ const CHUNK = 1 << 20;
 const PROGRESS_MIN_BYTES = 8 * 1024 * 1024;
 
 const USAGE = `Usage: syncrun <command> [FILE|-] [options]
+       syncrun <command> --sync ID [--since T] [--max-runs N] [options]
 
 Commands:
   summarize   a report: runs, success rate, failure streak, row failure rate,
               durations, top errors, the latest run (--json: the BatchSummary)
   validate    one line per issue: path, severity, code, message (and line)
   normalize   the valid, de-duplicated runs in canonical form, as a JSON array
+  fetch       a sync's runs from the Hightouch API as NDJSON, as served (--sync ID)
 `;
 
 const HELP = `syncrun: validate, normalize and summarize Hightouch SyncRun JSON.
@@ -27,6 +30,8 @@ ${USAGE}
 FILE holds an array of runs, the API's {"data": [...], "hasMore": ...} envelope,
 NDJSON (one run per line) or a single run. It is read as a stream, never whole.
 Without FILE, or with -, the runs are read from standard input.
+With --sync ID instead of FILE, the runs are read from the Hightouch API, page by
+page, as one NDJSON stream (issue paths /N/... count runs across the whole fetch).
 
 Options:
   --json                  summarize: print the BatchSummary as JSON
@@ -42,6 +47,12 @@ Options:
   --max-bytes N           a JSON document or NDJSON line longer than N bytes is
                           input_too_large (default: 256 MiB, the library's default);
                           a longer line is its record's error, and reading goes on
+  --sync ID               read the runs of sync ID from the Hightouch API: the key from
+                          HIGHTOUCH_API_KEY (never an argument), the base URL from
+                          HIGHTOUCH_API_URL (default https://api.hightouch.com/api/v1);
+                          at most 200 requests in any 10 s, 429/5xx retried 5 times
+  --since T               with --sync: only runs started after timestamp T
+  --max-runs N            with --sync: stop after N runs
   -h, --help              print this help
   -V, --version           print the version
 
@@ -55,7 +66,8 @@ Exit status:
   0  done; validate: no run is invalid
   1  validate: at least one run is invalid; every command: the input as a whole
      cannot be read (not JSON, not UTF-8, not a batch, more than --max-bytes)
-  2  usage error, or FILE cannot be read
+  2  usage error, FILE cannot be read, or the Hightouch API failed (--sync)
+  130  interrupted (Ctrl+C) while reading --sync: the output is incomplete
 `;
 
 /** Flags each command takes; the value options below are taken by all. */
@@ -63,6 +75,7 @@ const FLAGS = {
   summarize: ["json", "warning-is-failure"],
   validate: ["json"],
   normalize: ["ndjson"],
+  fetch: [],
 };
 const VALUE_OPTIONS = {
   format: { key: "format", parse: oneOf(["auto", "json", "ndjson"]) },
@@ -71,9 +84,18 @@ const VALUE_OPTIONS = {
   "max-bytes": { key: "maxBytes", parse: wholeNumber },
 };
 
+/** Where runs come from when not from a file (SPEC §11): --sync (repeatable), --since, --max-runs. */
+const SOURCE_OPTIONS = {
+  sync: { key: "syncs", parse: (v) => v, repeat: true },
+  since: { key: "since", parse: (v) => v },
+  "max-runs": { key: "maxRuns", parse: wholeNumber },
+};
+
 class UsageError extends Error {}
 /** A file that cannot be opened or read: one line, exit 2. */
 class InputError extends Error {}
+/** The Hightouch API failed for a --sync input (SPEC §11): exit 2 (exit 3 for check). */
+class ApiError extends InputError {}
 
 function oneOf(values) {
   return (v, name) => {
@@ -91,6 +113,7 @@ function parseArgs(argv) {
   const positional = [];
   const flags = new Set();
   const options = {};
+  const source = { syncs: [], since: undefined, maxRuns: undefined };
   let help = false;
   let version = false;
   let onlyPositional = false;
@@ -113,6 +136,14 @@ function parseArgs(argv) {
         else if (i + 1 < argv.length) value = argv[++i];
         else throw new UsageError(`--${name} needs a value`);
         options[VALUE_OPTIONS[name].key] = VALUE_OPTIONS[name].parse(value, name);
+      } else if (Object.hasOwn(SOURCE_OPTIONS, name)) {
+        let value;
+        if (eq !== -1) value = arg.slice(eq + 1);
+        else if (i + 1 < argv.length) value = argv[++i];
+        else throw new UsageError(`--${name} needs a value`);
+        const { key, parse, repeat } = SOURCE_OPTIONS[name];
+        if (repeat) source[key].push(parse(value, name));
+        else source[key] = parse(value, name);
       } else if (eq === -1 && Object.values(FLAGS).some((f) => f.includes(name))) {
         flags.add(name);
       } else {
@@ -122,7 +153,7 @@ function parseArgs(argv) {
       throw new UsageError(`unknown option '${arg}'`);
     }
   }
-  return { positional, flags, options, help, version };
+  return { positional, flags, options, source, help, version };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -244,8 +275,12 @@ function report(s, name, options) {
 // ---------------------------------------------------------------------------------------------
 // Input, output, progress
 
-/** Chunks of the input: a file through one reused buffer, or stdin's own chunks. */
+/** Chunks of the input: a source's own (--sync), a file through one reused buffer, or stdin's. */
 async function* chunks(input) {
+  if (input.chunks) {
+    yield* input.chunks();
+    return;
+  }
   if (input.handle) {
     const buf = Buffer.allocUnsafe(CHUNK);
     for (;;) {
@@ -320,6 +355,72 @@ async function openInput(file) {
     throw new InputError(`cannot read ${printable(file)}: is a directory`);
   }
   return { name: printable(file), size: st.isFile() ? st.size : null, handle };
+}
+
+/**
+ * An input read from the Hightouch API (SPEC §11): `chunks()` yields one page of runs at a time
+ * as NDJSON, to be used wherever a file's chunks are. The options are checked here, before
+ * anything is read; API failures come out of `chunks()` as ApiError. `pages` and `runs` count
+ * what was read, for the message when Ctrl+C stops it (see `onInterrupt`).
+ */
+async function openSync(syncId, { since, maxRuns }) {
+  const { fetchRuns } = await import("./hightouch.js");
+  const controller = new AbortController();
+  let pages;
+  try {
+    pages = fetchRuns({ syncId, since, maxRuns, signal: controller.signal });
+  } catch (e) {
+    if (e?.code !== "invalid_option") throw e;
+    // fetchRuns names its options; say them as the command line does.
+    const flag = { syncId: "--sync", since: "--since", maxRuns: "--max-runs" };
+    throw new UsageError(e.message.replace(/^(syncId|since|maxRuns)\b/, (k) => flag[k]));
+  }
+  const input = {
+    name: printable(`sync ${syncId}`),
+    size: null,
+    handle: null,
+    syncId,
+    pages: 0,
+    runs: 0,
+    controller,
+    async *chunks() {
+      interrupted = input;
+      process.on("SIGINT", onInterrupt);
+      try {
+        for await (const chunk of pages) {
+          input.pages++;
+          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) input.runs++;
+          yield chunk;
+        }
+      } catch (e) {
+        if (e?.name === "SyncRunError" && e.code === "api_error") throw new ApiError(e.message);
+        throw e;
+      } finally {
+        process.off("SIGINT", onInterrupt);
+        interrupted = null;
+      }
+    },
+  };
+  return input;
+}
+
+/** The --sync input being read, if any: what Ctrl+C reports on. */
+let interrupted = null;
+
+/**
+ * Ctrl+C while a --sync input is read ends the command at once with 130 (SPEC §11), saying how
+ * many pages were read and that the output is incomplete; nothing that looks like a finished
+ * result is printed after it, since the process ends here.
+ */
+function onInterrupt() {
+  const input = interrupted;
+  bar?.clear();
+  input?.controller.abort();
+  process.stderr.write(
+    `syncrun: interrupted: ${plural(input?.pages ?? 0, "page")} (${plural(input?.runs ?? 0, "run")}) of ${input?.name ?? "the input"} read; ` +
+      "the output is incomplete\n",
+  );
+  process.exit(130);
 }
 
 /** The progress bar being drawn, if any: erased before output goes to the same terminal. */
@@ -506,12 +607,34 @@ async function records(command, input, flags, options, lib) {
   return unreadable(counts) ? 1 : 0;
 }
 
+/** fetch: every run as the API served it, one per line, repeats included (SPEC §11). */
+async function fetchCommand(input) {
+  for await (const chunk of chunks(input)) await write(chunk);
+  process.stderr.write(`syncrun: ${input.name}: ${plural(input.runs, "run")} in ${plural(input.pages, "page")}\n`);
+  return 0;
+}
+
 function version() {
   return JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")).version;
 }
 
+/** --sync and its companions: instead of FILE, once (SPEC §11); fetch needs it. */
+function checkSource(command, file, source) {
+  const n = source.syncs.length;
+  if (n === 0) {
+    if (command === "fetch") throw new UsageError("fetch needs --sync ID");
+    if (source.since !== undefined) throw new UsageError("--since goes with --sync");
+    if (source.maxRuns !== undefined) throw new UsageError("--max-runs goes with --sync");
+    return;
+  }
+  if (file !== undefined) throw new UsageError(`give either FILE or --sync, not both (got '${file}')`);
+  if (n > 1) throw new UsageError(`--sync can be given once for ${command}`);
+  if (source.maxRuns === 0) throw new UsageError("--max-runs must be at least 1");
+}
+
 async function main(argv) {
   let args;
+  let input;
   try {
     args = parseArgs(argv);
     if (args.help || args.positional[0] === "help") {
@@ -529,9 +652,11 @@ async function main(argv) {
     for (const flag of args.flags) {
       if (!FLAGS[command].includes(flag)) throw new UsageError(`--${flag} is not an option of ${command}`);
     }
-    if (file === undefined && process.stdin.isTTY) {
+    checkSource(command, file, args.source);
+    if (file === undefined && args.source.syncs.length === 0 && process.stdin.isTTY) {
       throw new UsageError("no input: give a FILE, or pipe the runs into standard input");
     }
+    if (args.source.syncs.length > 0) input = await openSync(args.source.syncs[0], args.source);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     process.stderr.write(`syncrun: ${e.message}\n\n${USAGE}\nRun 'syncrun --help' for the options.\n`);
@@ -539,11 +664,11 @@ async function main(argv) {
   }
 
   const [command, file] = args.positional;
-  let input;
   try {
-    input = await openInput(file);
+    input ??= await openInput(file);
     // Loaded here rather than at the top so that --help and usage errors need no WebAssembly.
     const lib = { ...(await import("./node.js")), ...(await import("./glue/syncrun.js")) };
+    if (command === "fetch") return await fetchCommand(input);
     if (command === "summarize") return await summarize(input, args.flags, args.options, lib);
     return await records(command, input, args.flags, args.options, lib);
   } catch (e) {

@@ -3,7 +3,17 @@
 // The generated classes declare `[Symbol.dispose]` (for `using`); this brings its lib in, so that
 // consumers compiling for ES2022 or earlier need no `lib` setting and no skipLibCheck.
 /// <reference lib="esnext.disposable" />
-export { validateRun, normalizeRun, summarizeRun, normalizeRuns, summarizeRuns, SummaryStream } from "./glue/syncrun.js";
+export {
+  validateRun,
+  normalizeRun,
+  summarizeRun,
+  normalizeRuns,
+  summarizeRuns,
+  SummaryStream,
+  checkHealth,
+  compareHealth,
+  formatMetrics,
+} from "./glue/syncrun.js";
 export type {
   SyncRunInput,
   SyncRun,
@@ -21,6 +31,7 @@ export type {
   Latest,
   LastSuccess,
   LastFailure,
+  LastTerminal,
   TopError,
   Daily,
   Options,
@@ -30,4 +41,26 @@ export type {
   NormalizeResult,
   SummarizeResult,
   NormalizeRunsResult,
+  Health,
+  HealthCheck,
+  HealthStatus,
+  HealthRule,
+  HealthOptions,
+  HealthChange,
+  HealthChangeKind,
+  MetricsOptions,
 } from "./glue/syncrun.js";
+
+/** Every `code` a `SyncRunError` can have (SPEC §6). */
+export type SyncRunErrorCode = "invalid_option" | "unsupported_input" | "stream_finished" | "invalid_summary" | "invalid_state" | "api_error";
+
+/** The class of every error the package throws (SPEC §6): misuse, or (`api_error`) a failed API read. Bad data is never thrown. */
+export declare class SyncRunError extends Error {
+  constructor(code: SyncRunErrorCode, message: string);
+  readonly name: "SyncRunError";
+  readonly code: SyncRunErrorCode;
+  /** `api_error` only (SPEC §11): the last HTTP status, or null when no response came (network error). */
+  readonly status?: number | null;
+  /** `api_error` only (SPEC §11): the `offset` of the page that could not be read. */
+  readonly offset?: number;
+}

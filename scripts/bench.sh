@@ -2,8 +2,9 @@
 # npm run bench: the benchmark of issue #6, a report (not a test). Installs what is missing,
 # builds pkg/ if it is missing or older than the Rust sources, then measures in Node
 # (bench/bench.mjs) and in headless Chromium (bench/browser.mjs), on the same 100,000
-# generated runs. Exits 0 whether or not the speed and size targets are met; non-zero only if
-# the contenders disagree on the figures or something fails to run.
+# generated runs, and the cost of judging a summary (bench/health.mjs). Exits 0 whether or not
+# the speed and size targets are met; non-zero only if the contenders disagree on the figures
+# or something fails to run.
 #   SYNCRUN_BENCH_NO_BUILD=1  measure pkg/ as it is, even when src/ is newer (while others edit src/)
 #   Extra arguments go to both scripts, e.g. `npm run bench -- --rounds 21` or `-- --runs 20000`.
 set -euo pipefail
@@ -16,6 +17,8 @@ SYNCRUN_NO_BUILD="${SYNCRUN_BENCH_NO_BUILD:-}" bash scripts/build.sh --if-stale
 node_out=$(mktemp)
 trap 'rm -f "$node_out"' EXIT
 node --expose-gc bench/bench.mjs "$@" | tee "$node_out"
+# checkHealth / formatMetrics / compareHealth on a summary (issue #16); takes no extra arguments.
+node bench/health.mjs
 node bench/browser.mjs "$@"
 # The verdict on issue #6's targets (set in Node) last, where it is seen.
 echo

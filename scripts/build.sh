@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 wasm=pkg/glue/syncrun_bg.wasm
-if [ "${1:-}" = "--if-stale" ] && [ -f "$wasm" ]; then
+if [ "${1:-}" = "--if-stale" ] && [ -f "$wasm" ] && [ -f pkg/glue/error.js ]; then
   if [ "${SYNCRUN_NO_BUILD:-}" = 1 ] || [ -z "$(find src Cargo.toml -newer "$wasm" -print -quit)" ]; then
     exit 0
   fi
@@ -19,6 +19,10 @@ rm -rf pkg/glue
 # --keep-debug keeps the name section, which snip-panics.mjs reads; wasm-opt drops it.
 wasm-bindgen --keep-debug --target web --out-dir pkg/glue --out-name syncrun \
   target/wasm32-unknown-unknown/release/syncrun.wasm
+# SyncRunError is defined in src/js/boundary.js, which wasm-bindgen copies to a snippet path it
+# makes up (a hash); pkg/glue/error.js re-exports it from a fixed path for the entry points.
+snippet=$(cd pkg/glue && ls snippets/*/src/js/boundary.js)
+printf 'export { SyncRunError } from "./%s";\n' "$snippet" > pkg/glue/error.js
 node scripts/snip-panics.mjs pkg/glue/syncrun_bg.wasm pkg/glue/syncrun_bg.wasm
 # wasm-opt from the npm package `binaryen` (never Debian's v108, which breaks the externref
 # table). The feature flags are the ones rustc's wasm32 target enables by default.

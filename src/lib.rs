@@ -7,10 +7,13 @@
 
 pub mod batch;
 mod fast;
+pub mod health;
 pub mod issue;
 pub mod json;
+pub mod metrics;
 pub mod options;
 pub mod out;
+mod readback;
 pub mod run;
 mod sort;
 pub mod summary;
@@ -23,10 +26,14 @@ pub mod wasm;
 use serde::{Deserialize, Serialize};
 
 pub use batch::{Batch, Sink, Tally};
+pub use health::{
+    Health, HealthChange, HealthChangeKind, HealthCheck, HealthOptions, HealthRule, HealthStatus, Misuse, MisuseCode,
+};
 pub use issue::{Issue, IssueCode, Severity};
+pub use metrics::MetricsOptions;
 pub use options::{Format, Options, UnknownFields};
 pub use run::{RowCounts, SyncRun, SyncRunStatus};
-pub use summary::{BatchSummary, RunSummary, Stats};
+pub use summary::{BatchSummary, LastTerminal, RunSummary, Stats};
 
 use issue::Base;
 use json::{Fail, Reader};
@@ -205,6 +212,32 @@ impl NormalizeRunsResult {
 pub fn summarize_runs(input: &[u8], options: &Options) -> BatchSummary {
     let (tally, figures) = Batch::new(options, Figures::new(options.warning_is_failure())).whole(input);
     tally.summary(figures)
+}
+
+/// Judge a summary given as JSON text (SPEC §9) with options given as JSON text (`None`: no
+/// options); `now` is the instant to judge at when the options have none (milliseconds since
+/// 1970-01-01T00:00:00Z: the caller's clock, the core has none).
+#[cold]
+pub fn check_health(summary: &[u8], options: Option<&[u8]>, now: i64) -> Result<Health, Misuse> {
+    let summary = readback::read_summary(summary)?;
+    Ok(health::check_health(&summary, &readback::read_health_options(options, now)?))
+}
+
+/// The changes between two judgements given as JSON text (SPEC §9.3); `previous` may be `null`.
+#[cold]
+pub fn compare_health(previous: &[u8], current: &[u8]) -> Result<Vec<HealthChange>, Misuse> {
+    let previous = readback::read_health(previous, "previous", true)?;
+    let current = readback::read_health(current, "current", false)?;
+    Ok(current.map(|c| health::compare_health(previous.as_ref(), &c)).unwrap_or_default())
+}
+
+/// A summary given as JSON text in the Prometheus text format (SPEC §10), with options given
+/// as JSON text (`None`: no options).
+#[cold]
+pub fn format_metrics(summary: &[u8], options: Option<&[u8]>) -> Result<String, Misuse> {
+    let summary = readback::read_summary(summary)?;
+    let options = readback::read_metrics_options(options)?;
+    Ok(metrics::format_metrics(&summary, &options.labels, options.health.as_ref()))
 }
 
 /// Summarize a text that arrives in chunks (SPEC §7): the same result as `summarizeRuns` on

@@ -9,11 +9,13 @@
 
 use std::borrow::Cow;
 
+use crate::health::{Health, HealthChange, HealthChangeKind, HealthCheck, HealthRule, HealthStatus};
 use crate::issue::{Issue, IssueCode, Severity};
 use crate::json::{Value, MAX_SAFE};
 use crate::run::{Extra, RowCounts, SyncRun, SyncRunStatus};
 use crate::summary::{
-    BatchSummary, ByStatus, Daily, LastFailure, LastSuccess, Latest, RowTotals, Rows, RunSummary, Stats, TopError,
+    BatchSummary, ByStatus, Daily, LastFailure, LastSuccess, LastTerminal, Latest, RowTotals, Rows, RunSummary, Stats,
+    TopError,
 };
 use crate::{NormalizeResult, NormalizeRunsResult, RecordBatch, RecordCounts, SummarizeResult, ValidateResult};
 
@@ -544,6 +546,15 @@ impl ToJson for LastFailure {
     }
 }
 
+impl ToJson for LastTerminal {
+    fn json(&self, o: &mut String) {
+        members!(o; "id": self.id, "status": self.status, "createdAt": self.created_at,
+            "finishedAt": self.finished_at, "durationMs": self.duration_ms, "querySize": self.query_size,
+            "attemptedRows": self.attempted_rows, "failedRows": self.failed_rows, "failureRate": self.failure_rate);
+        o.push('}');
+    }
+}
+
 impl ToJson for TopError {
     fn json(&self, o: &mut String) {
         members!(o; "pattern": self.pattern, "count": self.count, "lastMessage": self.last_message,
@@ -580,8 +591,50 @@ impl ToJson for BatchSummary {
             "firstCreatedAt": self.first_created_at, "lastCreatedAt": self.last_created_at,
             "latest": self.latest, "lastSuccess": self.last_success, "lastFailure": self.last_failure,
             "failureStreak": self.failure_streak, "topErrors": self.top_errors, "daily": self.daily,
+            "lastTerminal": self.last_terminal, "querySize": self.query_size,
             "errorCount": self.error_count, "warningCount": self.warning_count, "issues": self.issues,
             "issuesTruncated": self.issues_truncated);
+        o.push('}');
+    }
+}
+
+impl ToJson for HealthStatus {
+    fn json(&self, o: &mut String) {
+        string(self.as_str(), o);
+    }
+}
+
+impl ToJson for HealthRule {
+    fn json(&self, o: &mut String) {
+        string(self.as_str(), o);
+    }
+}
+
+impl ToJson for HealthChangeKind {
+    fn json(&self, o: &mut String) {
+        string(self.as_str(), o);
+    }
+}
+
+impl ToJson for HealthCheck {
+    fn json(&self, o: &mut String) {
+        members!(o; "rule": self.rule, "status": self.status, "value": self.value, "warning": self.warning,
+            "critical": self.critical, "message": self.message);
+        o.push('}');
+    }
+}
+
+impl ToJson for Health {
+    fn json(&self, o: &mut String) {
+        members!(o; "status": self.status, "checks": self.checks);
+        o.push('}');
+    }
+}
+
+impl ToJson for HealthChange {
+    fn json(&self, o: &mut String) {
+        members!(o; "rule": self.rule, "from": self.from, "to": self.to, "change": self.change,
+            "message": self.message);
         o.push('}');
     }
 }

@@ -77,7 +77,8 @@ pub struct RunSummary {
     pub issues: Vec<Issue>,
 }
 
-/// Distribution of a duration in milliseconds; all null but `count` when `count` is 0.
+/// Distribution of a duration in milliseconds (or of query sizes); all null but `count` when
+/// `count` is 0.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
@@ -168,6 +169,26 @@ pub struct LastFailure {
     pub error: Option<String>,
 }
 
+/// The most recent terminal run, succeeded or not (SPEC §5; §9 judges it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct LastTerminal {
+    pub id: String,
+    pub status: SyncRunStatus,
+    pub created_at: String,
+    pub finished_at: Option<String>,
+    /// As in the run's summary (SPEC §4).
+    pub duration_ms: Option<i64>,
+    pub query_size: u64,
+    pub attempted_rows: u64,
+    /// `rows.failed.total` of the run.
+    pub failed_rows: u64,
+    /// `failedRows / attemptedRows`; null when nothing was attempted.
+    pub failure_rate: Option<f64>,
+}
+
 /// One group of error messages that differ only in their digits.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -253,6 +274,10 @@ pub struct BatchSummary {
     pub failure_streak: u64,
     pub top_errors: Vec<TopError>,
     pub daily: Vec<Daily>,
+    /// The most recent terminal run; null when no valid run is terminal.
+    pub last_terminal: Option<LastTerminal>,
+    /// Over every valid run's `querySize`.
+    pub query_size: Stats,
     pub error_count: u64,
     pub warning_count: u64,
     pub issues: Vec<Issue>,
@@ -364,6 +389,17 @@ struct Group {
     last_run_id: String,
 }
 
+/// What `lastTerminal` needs of a run.
+struct TerminalSeen {
+    id: String,
+    status: SyncRunStatus,
+    finished_at: Option<i64>,
+    duration: Option<i64>,
+    query_size: u64,
+    attempted: u64,
+    failed_rows: u64,
+}
+
 /// What `lastFailure` needs of a run.
 struct FailureSeen {
     id: String,
@@ -460,6 +496,8 @@ pub struct Figures {
     latest: Option<(Key, String, SyncRunStatus)>,
     last_success: Option<(Key, String, Option<i64>)>,
     last_failure: Option<(Key, FailureSeen)>,
+    last_terminal: Option<(Key, TerminalSeen)>,
+    query_sizes: Values,
     /// Recency keys of terminal runs that did not succeed and are more recent than the latest
     /// success seen when they were added (older ones can never count in the streak).
     failures: Vec<Key>,
@@ -545,6 +583,8 @@ impl Figures {
         if let Some(q) = diff(run.started_at, Some(run.created_at)) {
             self.queued.push(q);
         }
+        // Counts are at most 2^53 − 1 (SPEC §2), so every query size fits.
+        self.query_sizes.push(i64::try_from(run.query_size).unwrap_or(i64::MAX));
         self.first_created = Some(self.first_created.map_or(run.created_at, |x| x.min(run.created_at)));
         self.last_created = Some(self.last_created.map_or(run.created_at, |x| x.max(run.created_at)));
 
@@ -568,6 +608,21 @@ impl Figures {
                 None => self.last_success = Some((key, run.id.to_string(), run.finished_at)),
                 Some(_) => {}
             }
+        }
+        if terminal && newer(&self.last_terminal.as_ref().map(|(k, _)| (*k, ())), key) {
+            // Input is often oldest first: reuse the id's buffer rather than allocate per run.
+            let mut id = self.last_terminal.take().map(|(_, t)| t.id).unwrap_or_default();
+            set_string(&mut id, &run.id);
+            let seen = TerminalSeen {
+                id,
+                status,
+                finished_at: run.finished_at,
+                duration: diff(run.finished_at, run.started_at),
+                query_size: run.query_size,
+                attempted,
+                failed_rows: sum3(f),
+            };
+            self.last_terminal = Some((key, seen));
         }
         if failed && newer(&self.last_failure.as_ref().map(|(k, _)| (*k, ())), key) {
             let seen = FailureSeen {
@@ -639,6 +694,18 @@ impl Figures {
             }
         }
         out.top_errors = top;
+        out.last_terminal = self.last_terminal.map(|((c, _), t)| LastTerminal {
+            id: t.id,
+            status: t.status,
+            created_at: ts(c),
+            finished_at: t.finished_at.map(ts),
+            duration_ms: t.duration,
+            query_size: t.query_size,
+            attempted_rows: t.attempted,
+            failed_rows: t.failed_rows,
+            failure_rate: ratio(t.failed_rows, t.attempted),
+        });
+        out.query_size = self.query_sizes.stats();
         let mut daily = self.daily;
         daily.compact();
         out.daily = daily

@@ -44,6 +44,9 @@ extern "C" {
     /// `[options[key]]`, or the SyncRunError when reading it throws.
     #[wasm_bindgen(js_name = getOption)]
     fn get_option(options: &JsValue, key: &str) -> JsValue;
+    /// `Array.isArray(v)`, false where it throws (a revoked Proxy).
+    #[wasm_bindgen(js_name = isArrayValue)]
+    fn is_array_value(v: &JsValue) -> bool;
     /// A `JsonWriter` of the value's JSON text, a refusal code, or the SyncRunError.
     #[wasm_bindgen(js_name = valueToJson)]
     fn value_to_json(value: &JsValue, max: f64) -> JsValue;
@@ -264,12 +267,21 @@ pub(crate) fn read_input(input: &JsValue, max: u64) -> Result<Input, JsValue> {
 /// Input of any accepted JS type as UTF-8 bytes (SPEC §1), at most the default maxBytes;
 /// misuse, and an input refused unread, are thrown (`unsupported_input`). For inputs that are
 /// not batches or runs (a summary, say), which have no result to carry an issue in.
-#[allow(dead_code)]
 pub(crate) fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
     match read_input(input, crate::options::DEFAULT_MAX_BYTES)? {
         Input::Bytes(bytes) => Ok(bytes),
         Input::Refused(issue) => Err(misuse("unsupported_input", &issue.message)),
     }
+}
+
+/// `Array.isArray(v)`, never throwing.
+fn is_array(v: &JsValue) -> bool {
+    is_array_value(v)
+}
+
+/// Whether `v` is binary (a Uint8Array, or another typed array, buffer or view).
+fn is_binary(v: &JsValue) -> bool {
+    !matches!(binary_length(v).as_f64(), Some(n) if n < 0.0)
 }
 
 /// `options[key]`, read once; `None` when absent, undefined or null. A getter that throws is
@@ -604,6 +616,123 @@ pub fn stream_settled(stream: &SummaryStream) -> bool {
     stream.inner.as_ref().is_none_or(|s| s.settled())
 }
 
+/// A core misuse as the `SyncRunError` to throw.
+fn thrown(m: crate::Misuse) -> JsValue {
+    misuse(m.code.as_str(), &m.message)
+}
+
+/// The JSON text of a small value (a summary without its long arrays, a `Health`, options),
+/// read as every input is read (`read_input`: no JavaScript that can throw under Rust frames,
+/// and a buffer that grows with the text, never a mebibyte zeroed up front).
+fn small_json(value: &JsValue) -> Result<Vec<u8>, JsValue> {
+    input_bytes(value)
+}
+
+/// A summary or `Health` (`name` in messages) as JSON text: an object, or `null` where
+/// `nullable`; anything else is `invalid_summary` (SPEC §9, §10). A summary's `issues`,
+/// `topErrors` and `daily`, which no rule or metric reads and which can be long (a year of daily
+/// figures is 40 KB of JSON), are written as `[]` when they are arrays (in a shallow copy whose
+/// getters are read once, as JSON.stringify reads them).
+fn figures_bytes(value: &JsValue, name: &str, nullable: bool) -> Result<Vec<u8>, JsValue> {
+    seed_once();
+    if nullable && value.is_null() {
+        return Ok(b"null".to_vec());
+    }
+    if !value.is_object() || is_binary(value) {
+        let got =
+            if value.is_null() { String::from("null") } else { value.js_typeof().as_string().unwrap_or_default() };
+        return Err(misuse("invalid_summary", &text!(name, " must be an object, got ", got)));
+    }
+    if name != "summary" || is_array(value) {
+        return small_json(value);
+    }
+    let copy = without_unread(value);
+    match copy.as_string() {
+        Some(e) => Err(misuse("unsupported_input", &text!("the summary cannot be read: ", e))),
+        None => small_json(&copy),
+    }
+}
+
+// One call for the whole copy: a Reflect.get and Reflect.set per member from Rust took longer
+// than judging the summary. A member named __proto__ is left out (no summary has one, and
+// assigning it would set the copy's prototype).
+#[wasm_bindgen(inline_js = "
+export function withoutUnread(v) {
+  try {
+    const copy = {};
+    for (const k of Object.keys(v)) {
+      if (k === '__proto__') continue;
+      const x = v[k];
+      copy[k] = (k === 'issues' || k === 'topErrors' || k === 'daily') && Array.isArray(x) ? [] : x;
+    }
+    return copy;
+  } catch (e) {
+    try {
+      return String(e && e.message);
+    } catch {
+      return 'an exception that cannot be described';
+    }
+  }
+}")]
+extern "C" {
+    /// A shallow copy of `v` with its unread arrays empty, or the message of what it threw.
+    #[wasm_bindgen(js_name = withoutUnread)]
+    fn without_unread(v: &JsValue) -> JsValue;
+}
+
+/// `options` of `checkHealth` and `formatMetrics` as JSON text; `None` when absent.
+fn options_bytes(options: Option<JsValue>) -> Result<Option<Vec<u8>>, JsValue> {
+    match options {
+        Some(v) if !v.is_undefined() && !v.is_null() => {
+            if !v.is_object() || is_array(&v) || is_binary(&v) {
+                return Err(misuse("invalid_option", "options must be an object"));
+            }
+            small_json(&v).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Judge a `BatchSummary` (from `summarizeRuns` or `SummaryStream.finish()`, or read back from
+/// JSON) against the health rules (SPEC §9). A value that is not a summary is `invalid_summary`;
+/// bad `now` or `rules` are `invalid_option`.
+#[wasm_bindgen(js_name = checkHealth, unchecked_return_type = "Health")]
+pub fn check_health(
+    #[wasm_bindgen(unchecked_param_type = "BatchSummary")] summary: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "HealthOptions")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let summary = figures_bytes(&summary, "summary", false)?;
+    let options = options_bytes(options)?;
+    // The current time, for when the options have no `now` (the core reads no clock).
+    #[allow(clippy::cast_possible_truncation)]
+    let now = js_sys::Date::now() as i64;
+    encode(&crate::check_health(&summary, options.as_deref(), now).map_err(thrown)?)
+}
+
+/// The alerts between two judgements of `checkHealth` (SPEC §9.3): one per rule whose status
+/// changed, then `"overall"`. `previous` may be null (nothing judged before).
+#[wasm_bindgen(js_name = compareHealth, unchecked_return_type = "HealthChange[]")]
+pub fn compare_health(
+    #[wasm_bindgen(unchecked_param_type = "Health | null")] previous: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Health")] current: JsValue,
+) -> Result<JsValue, JsValue> {
+    let previous = figures_bytes(&previous, "previous", true)?;
+    let current = figures_bytes(&current, "current", false)?;
+    encode(&crate::compare_health(&previous, &current).map_err(thrown)?)
+}
+
+/// A `BatchSummary` in the Prometheus text exposition format 0.0.4 (SPEC §10), with `labels`
+/// on every sample and, given `health`, `syncrun_health_status`.
+#[wasm_bindgen(js_name = formatMetrics)]
+pub fn format_metrics(
+    #[wasm_bindgen(unchecked_param_type = "BatchSummary")] summary: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "MetricsOptions")] options: Option<JsValue>,
+) -> Result<String, JsValue> {
+    let summary = figures_bytes(&summary, "summary", false)?;
+    let options = options_bytes(options)?;
+    crate::format_metrics(&summary, options.as_deref()).map_err(thrown)
+}
+
 /// For the command-line tool (not part of the package's API): a batch read in chunks whose
 /// normalized runs (as NDJSON text) and issues are handed out as soon as they are found.
 #[wasm_bindgen(js_name = RecordStream)]
@@ -638,6 +767,7 @@ impl RecordStream {
     }
 
     /// Whether more chunks can no longer change the result (see `streamSettled`).
+    #[wasm_bindgen(skip_typescript)]
     pub fn settled(&self) -> bool {
         self.inner.as_ref().is_none_or(|s| s.settled())
     }

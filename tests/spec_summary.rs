@@ -179,6 +179,7 @@ fn hand_batch() -> String {
         R::base()
             .s("id", "a")
             .s("createdAt", "2024-01-01T10:00:00Z")
+            .set("querySize", "1000")
             .s("startedAt", "2024-01-01T10:00:01Z")
             .s("finishedAt", "2024-01-01T10:00:11Z")
             .rows("plannedRows", 10, 0, 0)
@@ -189,6 +190,7 @@ fn hand_batch() -> String {
             .s("id", "b")
             .s("status", "failed")
             .s("createdAt", "2024-01-01T12:00:00Z")
+            .set("querySize", "500")
             .s("startedAt", "2024-01-01T12:00:02Z")
             .s("finishedAt", "2024-01-01T12:00:32Z")
             .rows("plannedRows", 5, 5, 0)
@@ -199,6 +201,7 @@ fn hand_batch() -> String {
         R::base()
             .s("id", "c")
             .s("status", "warning")
+            .set("querySize", "2000")
             .s("createdAt", "2024-01-02T09:00:00Z")
             .s("startedAt", "2024-01-02T09:00:00Z")
             .s("finishedAt", "2024-01-02T09:00:20Z")
@@ -225,6 +228,7 @@ fn hand_batch() -> String {
         R::base()
             .s("id", "d")
             .s("status", "queued")
+            .set("querySize", "0")
             .s("createdAt", "2024-01-03T08:00:00Z")
             .set("startedAt", "null")
             .set("finishedAt", "null")
@@ -234,6 +238,7 @@ fn hand_batch() -> String {
         R::base()
             .s("id", "e")
             .s("status", "failed")
+            .set("querySize", "300")
             .s("createdAt", "2024-01-03T00:59:59.999+01:00")
             .s("startedAt", "2024-01-03T00:00:00.999Z")
             .s("finishedAt", "2024-01-03T00:00:05.999Z")
@@ -244,6 +249,7 @@ fn hand_batch() -> String {
         R::base()
             .s("id", "f")
             .s("status", "cancelled")
+            .set("querySize", "0")
             .s("createdAt", "2024-01-03T08:00:00Z")
             .set("startedAt", "null")
             .s("finishedAt", "2024-01-03T08:00:01Z")
@@ -254,6 +260,7 @@ fn hand_batch() -> String {
         R::base()
             .s("id", "g")
             .s("status", "interrupted")
+            .set("querySize", "800")
             .s("createdAt", "2024-01-02T12:00:00Z")
             .s("startedAt", "2024-01-02T12:00:10Z")
             .s("finishedAt", "2024-01-02T12:01:10Z")
@@ -263,6 +270,7 @@ fn hand_batch() -> String {
         R::base()
             .s("id", "h")
             .s("status", "processing")
+            .set("querySize", "700")
             .s("createdAt", "2024-01-04T00:00:00Z")
             .s("startedAt", "2024-01-04T00:00:03Z")
             .set("finishedAt", "null")
@@ -323,6 +331,13 @@ fn spec5_batch_figures_by_hand() {
                 {"date": "2024-01-03", "runs": 2, "succeeded": 0, "failed": 1, "attemptedRows": 0, "failedRows": 0},
                 {"date": "2024-01-04", "runs": 1, "succeeded": 0, "failed": 0, "attemptedRows": 2, "failedRows": 0}
             ],
+            // f is the most recent terminal run (h is in progress; d, as recent as f, is queued).
+            "lastTerminal": {"id": "f", "status": "cancelled", "createdAt": "2024-01-03T08:00:00.000Z",
+                             "finishedAt": "2024-01-03T08:00:01.000Z", "durationMs": null, "querySize": 0,
+                             "attemptedRows": 0, "failedRows": 0, "failureRate": null},
+            // a 1000, b 500, c 2000, d 0, e 300, f 0, g 800, h 700 (x invalid, the second b a duplicate).
+            "querySize": {"count": 8, "min": 0, "p50": 500, "p90": 2000, "p95": 2000, "p99": 2000,
+                          "max": 2000, "mean": 662.5},
             "errorCount": 1, "warningCount": 1,
             "issuesTruncated": false
         })
@@ -361,7 +376,7 @@ fn spec5_empty_batch() {
         "attemptedRows": 0, "skippedRows": 0, "failureRate": null,
         "durationMs": empty_stats, "queuedMs": empty_stats,
         "firstCreatedAt": null, "lastCreatedAt": null, "latest": null, "lastSuccess": null, "lastFailure": null,
-        "failureStreak": 0, "topErrors": [], "daily": [],
+        "failureStreak": 0, "topErrors": [], "daily": [], "lastTerminal": null, "querySize": empty_stats,
         "errorCount": 0, "warningCount": 0, "issues": [], "issuesTruncated": false
     });
     assert_eq!(val(&summarize_runs(b"[]", &opts())), expected);
@@ -371,6 +386,40 @@ fn spec5_empty_batch() {
     // Only in-progress runs: successRate null (terminal 0), streak 0.
     let s = summary(&[run("q", "queued", &at(1, 0)), run("p", "reporting", &at(2, 0))], &opts());
     assert_eq!((s.terminal, s.in_progress, s.success_rate, s.failure_streak, s.last_failure), (0, 2, None, 0, None));
+    // No terminal run: no lastTerminal, but querySize counts every valid run.
+    assert_eq!((s.last_terminal, s.query_size.count, s.query_size.p50), (None, 2, Some(100)));
+}
+
+// SPEC §5 lastTerminal: the most recent terminal run whether or not it succeeded, in createdAt
+// order with ties to the later input position; in-progress runs are passed over; its figures
+// as in §4.
+#[test]
+fn spec5_last_terminal() {
+    let warning = run("w", "warning", &at(3, 0))
+        .s("startedAt", "2024-01-03T00:00:02Z")
+        .s("finishedAt", "2024-01-03T00:01:02.5Z")
+        .set("querySize", "42")
+        .rows("successfulRows", 6, 0, 1)
+        .rows("failedRows", 2, 1, 0);
+    let runs = [
+        run("old", "success", &at(1, 0)),
+        warning.clone(),
+        run("later-but-running", "querying", &at(4, 0)),
+        run("earlier", "failed", &at(2, 0)),
+    ];
+    let s = summary(&runs, &opts());
+    assert_eq!(
+        val(&s)["lastTerminal"],
+        json!({"id": "w", "status": "warning", "createdAt": "2024-01-03T00:00:00.000Z",
+               "finishedAt": "2024-01-03T00:01:02.500Z", "durationMs": 60500, "querySize": 42,
+               "attemptedRows": 10, "failedRows": 3, "failureRate": 0.3})
+    );
+    // The same figures with warningIsFailure: lastTerminal does not depend on succeeding.
+    assert_eq!(val(&summary(&runs, &wif()))["lastTerminal"], val(&s)["lastTerminal"]);
+    // A tie in createdAt: the later position counts, then the earlier one if they swap.
+    let tie = run("tie", "failed", &at(3, 0));
+    assert_eq!(summary(&[warning.clone(), tie.clone()], &opts()).last_terminal.map(|t| t.id), Some("tie".into()));
+    assert_eq!(summary(&[tie, warning], &opts()).last_terminal.map(|t| t.id), Some("w".into()));
 }
 
 /// Runs whose durations are `ms` (in this order), all started at the same instant.

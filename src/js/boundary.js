@@ -184,6 +184,15 @@ export function optionsError(options) {
   }
 }
 
+/** `Array.isArray(v)`; false where it throws (a revoked Proxy). */
+export function isArrayValue(v) {
+  try {
+    return isArray(v);
+  } catch {
+    return false;
+  }
+}
+
 /** `[options[key]]`, or the SyncRunError when reading it throws. */
 export function getOption(options, key) {
   try {

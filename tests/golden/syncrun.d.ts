@@ -6,9 +6,36 @@ export type SyncRunInput = string | Uint8Array | Record<string, unknown> | unkno
 
 
 /**
+ * A judgement: `"ok"`, `"warning"`, `"critical"` or `"unknown"`.
+ */
+export type HealthStatus = "ok" | "warning" | "critical" | "unknown";
+
+/**
  * A normalized run (SPEC §2): all 11 keys in contract order, then kept unknown keys.
  */
 export type SyncRun = { id: string; status: SyncRunStatus; createdAt: string; startedAt: string | null; finishedAt: string | null; completionRatio: number; querySize: number; plannedRows: RowCounts; successfulRows: RowCounts; failedRows: RowCounts; error: string | null } & { [key: string]: unknown };
+
+/**
+ * A rule of SPEC §9.1.
+ */
+export type HealthRule = "failure_streak" | "success_rate" | "freshness" | "row_failure_rate" | "duration" | "volume";
+
+/**
+ * An alert: a rule (or `"overall"`) whose status changed between two judgements (SPEC §9.3).
+ */
+export interface HealthChange {
+    /**
+     * A rule's name, or `"overall"` for the overall status.
+     */
+    rule: HealthRule | "overall";
+    from: HealthStatus;
+    to: HealthStatus;
+    change: HealthChangeKind;
+    /**
+     * The current check's message; for `"overall"`, a sentence naming the worst checks.
+     */
+    message: string;
+}
 
 /**
  * Counts of a whole batch, as in `NormalizeRunsResult`.
@@ -34,7 +61,8 @@ export interface RowTotals {
 }
 
 /**
- * Distribution of a duration in milliseconds; all null but `count` when `count` is 0.
+ * Distribution of a duration in milliseconds (or of query sizes); all null but `count` when
+ * `count` is 0.
  */
 export interface Stats {
     count: number;
@@ -85,6 +113,14 @@ export interface BatchSummary {
     failureStreak: number;
     topErrors: TopError[];
     daily: Daily[];
+    /**
+     * The most recent terminal run; null when no valid run is terminal.
+     */
+    lastTerminal: LastTerminal | null;
+    /**
+     * Over every valid run's `querySize`.
+     */
+    querySize: Stats;
     errorCount: number;
     warningCount: number;
     issues: Issue[];
@@ -183,6 +219,58 @@ export interface Issue {
      * 1-based column (in Unicode code points) in the input text, where known.
      */
     column: number | null;
+}
+
+/**
+ * One rule's judgement.
+ */
+export interface HealthCheck {
+    rule: HealthRule;
+    status: HealthStatus;
+    /**
+     * The rule's value (SPEC §9.1); null when it cannot be computed.
+     */
+    value: number | null;
+    warning: number;
+    critical: number;
+    /**
+     * For people: the value and what it was judged against. May change between versions.
+     */
+    message: string;
+}
+
+/**
+ * Options of `checkHealth` (SPEC §9). In Rust, `now` is already resolved to milliseconds (the
+ * core reads no clock: the caller gives the current time when the JS options omit it) and
+ * `rules` are the rules in effect.
+ */
+export interface HealthOptions {
+    /**
+     * The instant health is judged at: a timestamp (SPEC §2.2) or milliseconds since
+     * 1970-01-01T00:00:00Z (a fraction is dropped); omitted, the current time.
+     */
+    now?: string | number;
+    /**
+     * Per rule, `false` to leave it out, or thresholds replacing its defaults (a threshold given
+     * alone is paired with the other's default).
+     */
+    rules?: { [rule in HealthRule]?: false | { warning?: number; critical?: number } };
+}
+
+/**
+ * Options of `formatMetrics` (SPEC §10).
+ */
+export interface MetricsOptions {
+    /**
+     * Label name → value added to every sample, first in each label set, in this order. Names
+     * match `[a-zA-Z_][a-zA-Z0-9_]*`, do not start with `__`, and are not `status`, `kind`,
+     * `quantile` or `rule`.
+     */
+    labels?: Record<string, string>;
+    /**
+     * A judgement from `checkHealth` to include as `syncrun_health_status`.
+     */
+    health?: Health;
 }
 
 /**
@@ -300,6 +388,20 @@ export interface ByStatus {
 export type IssueCode = "invalid_json" | "invalid_utf8" | "duplicate_key" | "invalid_type" | "missing_field" | "invalid_id" | "unknown_status" | "invalid_timestamp" | "invalid_number" | "unknown_field" | "input_too_large" | "started_before_created" | "finished_before_started" | "rows_exceed_planned" | "success_with_failed_rows" | "failed_without_error" | "finished_while_in_progress" | "duplicate_id";
 
 /**
+ * The judgement of a summary (SPEC §9).
+ */
+export interface Health {
+    /**
+     * The worst check (SPEC §9.2).
+     */
+    status: HealthStatus;
+    /**
+     * One per rule turned on, in the order of SPEC §9.1's table.
+     */
+    checks: HealthCheck[];
+}
+
+/**
  * The most recent run.
  */
 export interface Latest {
@@ -329,6 +431,30 @@ export interface LastFailure {
 }
 
 /**
+ * The most recent terminal run, succeeded or not (SPEC §5; §9 judges it).
+ */
+export interface LastTerminal {
+    id: string;
+    status: SyncRunStatus;
+    createdAt: string;
+    finishedAt: string | null;
+    /**
+     * As in the run's summary (SPEC §4).
+     */
+    durationMs: number | null;
+    querySize: number;
+    attemptedRows: number;
+    /**
+     * `rows.failed.total` of the run.
+     */
+    failedRows: number;
+    /**
+     * `failedRows / attemptedRows`; null when nothing was attempted.
+     */
+    failureRate: number | null;
+}
+
+/**
  * The nine statuses of SPEC §2.1.
  */
 export type SyncRunStatus = "success" | "warning" | "failed" | "cancelled" | "interrupted" | "queued" | "querying" | "processing" | "reporting";
@@ -347,6 +473,11 @@ export interface Daily {
     attemptedRows: number;
     failedRows: number;
 }
+
+/**
+ * What a [`HealthChange`] is (SPEC §9.3).
+ */
+export type HealthChangeKind = "raised" | "escalated" | "eased" | "resolved";
 
 /**
  * What a `RecordStream` hands out: runs found since the last call, as NDJSON, and issues.
@@ -415,6 +546,25 @@ export class SummaryStream {
 }
 
 /**
+ * Judge a `BatchSummary` (from `summarizeRuns` or `SummaryStream.finish()`, or read back from
+ * JSON) against the health rules (SPEC §9). A value that is not a summary is `invalid_summary`;
+ * bad `now` or `rules` are `invalid_option`.
+ */
+export function checkHealth(summary: BatchSummary, options?: HealthOptions): Health;
+
+/**
+ * The alerts between two judgements of `checkHealth` (SPEC §9.3): one per rule whose status
+ * changed, then `"overall"`. `previous` may be null (nothing judged before).
+ */
+export function compareHealth(previous: Health | null, current: Health): HealthChange[];
+
+/**
+ * A `BatchSummary` in the Prometheus text exposition format 0.0.4 (SPEC §10), with `labels`
+ * on every sample and, given `health`, `syncrun_health_status`.
+ */
+export function formatMetrics(summary: BatchSummary, options?: MetricsOptions): string;
+
+/**
  * Check one run and give it in the canonical shape (SPEC §2).
  */
 export function normalizeRun(input: SyncRunInput, options?: Options): NormalizeResult;
@@ -446,11 +596,16 @@ export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly __wbg_recordstream_free: (a: number, b: number) => void;
     readonly __wbg_summarystream_free: (a: number, b: number) => void;
+    readonly checkHealth: (a: any, b: number) => [number, number, number];
+    readonly compareHealth: (a: any, b: any) => [number, number, number];
+    readonly formatMetrics: (a: any, b: number) => [number, number, number, number];
     readonly normalizeRun: (a: any, b: number) => [number, number, number];
     readonly normalizeRuns: (a: any, b: number) => [number, number, number];
     readonly recordstream_finish: (a: number) => [number, number, number];
     readonly recordstream_new: (a: number) => [number, number, number];
     readonly recordstream_push: (a: number, b: any) => [number, number, number];
+    readonly recordstream_settled: (a: number) => number;
+    readonly streamSettled: (a: number) => number;
     readonly summarizeRun: (a: any, b: number) => [number, number, number];
     readonly summarizeRuns: (a: any, b: number) => [number, number, number];
     readonly summarystream_finish: (a: number) => [number, number, number];

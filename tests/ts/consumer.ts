@@ -8,6 +8,9 @@ import {
   normalizeRuns,
   summarizeRuns,
   SummaryStream,
+  checkHealth,
+  compareHealth,
+  formatMetrics,
   type SyncRunInput,
   type SyncRun,
   type SyncRunStatus,
@@ -18,11 +21,19 @@ import {
   type RunSummary,
   type BatchSummary,
   type Stats,
+  type LastTerminal,
   type Options,
   type ValidateResult,
   type NormalizeResult,
   type SummarizeResult,
   type NormalizeRunsResult,
+  type Health,
+  type HealthCheck,
+  type HealthStatus,
+  type HealthRule,
+  type HealthOptions,
+  type HealthChange,
+  type MetricsOptions,
 } from "syncrun";
 
 const options: Options = { unknownFields: "keep", warningIsFailure: false, maxIssues: 10, maxBytes: 1 << 20, format: "auto" };
@@ -59,6 +70,11 @@ const byStatus: number = b.byStatus.success + b.byStatus.reporting;
 const top = b.topErrors.map((e) => `${e.pattern} ×${e.count} (last: ${e.lastRunId})`);
 const days = b.daily.map((d) => `${d.date}: ${d.succeeded}/${d.runs}`);
 const latest: SyncRunStatus | undefined = b.latest?.status;
+const lastTerminal: LastTerminal | null = b.lastTerminal;
+const lastDuration: number | null = lastTerminal === null ? null : lastTerminal.durationMs;
+const querySizeP50: number | null = b.querySize.p50;
+// @ts-expect-error lastTerminal may be null
+const lastTerminalId: string = b.lastTerminal.id;
 
 // @ts-expect-error "completed" is not a status
 const wrong: SyncRunStatus = "completed";
@@ -71,4 +87,44 @@ stream.push(new Uint8Array([10]));
 const streamed: BatchSummary = stream.finish();
 stream.free();
 
-void [severity, code, line, rate, p95, streak, byStatus, top, days, latest, wrong, badOptions, streamed, inputs];
+// SPEC §9, §9.3, §10.
+const healthOptions: HealthOptions = { now: "2024-06-01T12:00:00Z", rules: { freshness: { warning: 3_600_000 }, volume: false } };
+const health: Health = checkHealth(b, healthOptions);
+const judgedNow: Health = checkHealth(streamedLater(), { now: 1717243200000 });
+const overallStatus: HealthStatus = health.status;
+const firstCheck: HealthCheck | undefined = health.checks[0];
+const rule: HealthRule | undefined = firstCheck?.rule;
+const checkValue: number | null = firstCheck === undefined ? null : firstCheck.value;
+const changes: HealthChange[] = compareHealth(null, health);
+const changed: HealthRule | "overall" | undefined = changes[0]?.rule;
+const metricsOptions: MetricsOptions = { labels: { sync: "orders", env: "prod" }, health };
+const metrics: string = formatMetrics(b, metricsOptions);
+// @ts-expect-error "latency" is not a rule
+const badRule: HealthOptions = { rules: { latency: false } };
+// @ts-expect-error a rule is false or thresholds, not true
+const badSetting: HealthOptions = { rules: { duration: true } };
+// @ts-expect-error "fine" is not a health status
+const badStatus: HealthStatus = "fine";
+// @ts-expect-error label values are strings
+const badLabels: MetricsOptions = { labels: { sync: 1 } };
+
+function streamedLater(): BatchSummary {
+  return summarizeRuns("[]");
+}
+
+void [judgedNow, overallStatus, rule, checkValue, changed, metrics, badRule, badSetting, badStatus, badLabels];
+void [severity, code, line, rate, p95, streak, byStatus, top, days, latest, lastDuration, querySizeP50, lastTerminalId, wrong, badOptions, streamed, inputs];
+
+// SPEC §6: SyncRunError, with its code union.
+import { SyncRunError, type SyncRunErrorCode } from "syncrun";
+try {
+  stream.push("{}");
+} catch (e) {
+  if (e instanceof SyncRunError) {
+    const errorCode: SyncRunErrorCode = e.code;
+    const status: number | null | undefined = e.status;
+    // @ts-expect-error "bad_code" is not a SyncRunErrorCode
+    const wrongCode: SyncRunErrorCode = "bad_code";
+    void [errorCode, status, wrongCode];
+  }
+}
