@@ -302,6 +302,9 @@ function hostile(r, index, check) {
       assert.equal(got, expected, where);
     }
   }
+  // The exports that read summaries (SPEC §9, §10) take the same hostile values: an answer or a
+  // SyncRunError, never anything else (answer() checks), and no leak.
+  if (index % 4 === 3) answer(index % 8 === 3 ? "checkHealth" : "formatMetrics", input, options);
   const normal = index % 2 === 0 ? api.summarizeRuns(NORMAL_BYTES) : api.summarizeRuns(NORMAL);
   assert.equal(JSON.stringify(normal), NORMAL_ANSWER, `${where}: the normal call after it`);
 }

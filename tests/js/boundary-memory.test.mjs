@@ -53,6 +53,22 @@ test("SPEC §3.1: with maxBytes 1000, 300 MB inputs (bytes, string, parsed value
   sparse.length = 2 ** 32 - 1;
   assertTooLarge(api.summarizeRuns(sparse), "sparse array, default maxBytes");
   assert.ok(memory() < 8 * MB, `sparse: wasm memory ${memory()} bytes`);
+  // A 4 GiB Uint8Array (whose length wrapped to 0 in 32 bits) is too large under the default,
+  // and too large for wasm memory under maxBytes: Infinity; never a trap.
+  let huge = null;
+  try {
+    huge = new Uint8Array(2 ** 32); // lazily zeroed: costs no RSS until touched
+  } catch {
+    // This engine cannot make one; nothing to check.
+  }
+  if (huge !== null) {
+    assertTooLarge(api.summarizeRuns(huge), "4 GiB, default maxBytes");
+    assertTooLarge(api.summarizeRuns(huge, { maxBytes: Infinity }), "4 GiB, maxBytes Infinity");
+    const s = new api.SummaryStream({ maxBytes: 1000 });
+    s.push(huge.subarray(0, 50 * MB)); // one line of NULs, skipped a mebibyte at a time
+    assert.equal(s.finish().records, 0);
+    assert.ok(memory() < 8 * MB, `4 GiB: wasm memory ${memory()} bytes`);
+  }
   // The instance still answers normal calls.
   assert.equal(api.summarizeRuns([RUN]).valid, 1);
 });
