@@ -232,7 +232,7 @@ class Stop {
 /** A value's JSON text as src/wasm.rs reads it: a JsonWriter, a number above, or the
  * SyncRunError. `max` is maxBytes: the text stops as soon as it is surely longer. */
 export function valueToJson(value, max) {
-  const outer = [visits, visitLimit, lastMax]; // a getter in the value may call this package again
+  const outer = [visits, visitLimit, lastMax, rootHasLong]; // a getter in the value may call this package again
   try {
     const t = typeof value;
     if (t === "undefined" || t === "function" || t === "symbol") {
@@ -243,15 +243,16 @@ export function valueToJson(value, max) {
       return new SyncRunError("unsupported_input", "binary input must be a Uint8Array (or a Node Buffer) of UTF-8 text");
     }
     visits = 0;
+    rootHasLong = false;
     lastMax = max;
     visitLimit = Math.min(max, HARD_LIMIT * 4); // past 4 GiB it could not be copied anyway
     const fast = plain(value, 1);
-    return new JsonWriter(fast ? pieces(value) : carefulText(value, max), max);
+    return new JsonWriter(fast ? pieces(value, rootHasLong) : carefulText(value, max), max);
   } catch (e) {
     if (OURS.has(e) && e instanceof Stop) return e.code;
     return failure(e, "unsupported_input", "the input cannot be read as a JSON value");
   } finally {
-    [visits, visitLimit, lastMax] = outer;
+    [visits, visitLimit, lastMax, rootHasLong] = outer;
   }
 }
 
@@ -288,6 +289,7 @@ export class JsonWriter {
 let visits = 0;
 let visitLimit = 0;
 let lastMax = 0;
+let rootHasLong = false;
 
 function plain(v, depth) {
   if (depth > DEPTH) return false;
@@ -306,6 +308,7 @@ function plain(v, depth) {
     const x = v[k];
     if (x !== undefined && ++visits > visitLimit) throw new Stop(visits > lastMax ? TOO_LARGE : NO_MEMORY);
     if (!member(x, depth)) return false;
+    if (depth === 1 && long(x)) rootHasLong = true; // an envelope: pieces() slices its runs
   }
   return true;
 }
@@ -327,16 +330,15 @@ function member(x, depth) {
 // be encoded: on 100,000 runs that copy took a fifth of the stringify's own time. So a long
 // array (the runs, at the top or in the envelope) is stringified 64 elements at a time, and each
 // piece is encoded as soon as it is made, while it is young and in cache.
-function* pieces(v) {
+function* pieces(v, envelope) {
   if (long(v)) return yield* split(v);
-  if (isArray(v)) return yield stringify(v);
-  const keys = ownKeys(v);
-  if (!keys.some((k) => long(v[k]))) return yield stringify(v);
+  if (isArray(v) || !envelope) return yield stringify(v);
+  // Each member read once here (the walk read it once before), then written from that value.
+  const members = ownKeys(v).map((k) => [k, v[k]]);
   // An envelope: its members in JSON.stringify's order (own enumerable keys; undefined,
   // functions and symbols left out), the long arrays among them in slices.
   let sep = "{";
-  for (const k of keys) {
-    const x = v[k];
+  for (const [k, x] of members) {
     if (omitted(x)) continue;
     if (long(x)) {
       yield `${sep}${stringify(k)}:`;
