@@ -29,9 +29,9 @@ const STATUS_SET = new Set(STATUSES);
 // ---------------------------------------------------------------------------------------------
 // Field helpers shared by both schemas.
 
-// Unicode White_Space (what Rust's `str::trim` removes). String.prototype.trim differs at the
-// edges: it also removes U+FEFF and keeps U+0085.
-const WS = "\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+// White space as String.prototype.trim removes it (SPEC §2): WhiteSpace and LineTerminator,
+// so U+FEFF but not U+0085 (which Unicode White_Space, and Rust's `str::trim`, has).
+const WS = "\\t-\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
 const CONTROL = "\\x00-\\x1f\\x7f-\\x9f";
 const TRIM_RE = new RegExp(`^[${WS}]+|[${WS}]+$`, "gu");
 const BLANK_RE = new RegExp(`^[${WS}]*$`, "u");

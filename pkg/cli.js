@@ -53,7 +53,9 @@ Options:
                           keep, or error (each one an unknown_field error)
   --max-issues N          summarize: issues kept in the JSON summary (default 1000)
                           validate, normalize: issues printed (default: all)
-  --max-bytes N           stop with input_too_large after N bytes (default: no limit)
+  --max-bytes N           a JSON document or NDJSON line longer than N bytes is
+                          input_too_large (default: 256 MiB, the library's default);
+                          a longer line is its record's error, and reading goes on
   --sync ID               read the runs of sync ID from the Hightouch API: the key from
                           HIGHTOUCH_API_KEY (never an argument), the base URL from
                           HIGHTOUCH_API_URL (default https://api.hightouch.com/api/v1);
@@ -351,6 +353,24 @@ function reason(e) {
   return known[e?.code] ?? e?.message ?? String(e);
 }
 
+/** Reads `chunks(input)` until more cannot change the result (`settled()`: the input, one
+ * JSON document, is already longer than maxBytes), so that /dev/zero ends too. */
+async function* unsettled(input, settled) {
+  for await (const chunk of chunks(input)) {
+    yield chunk;
+    if (settled()) return;
+  }
+}
+
+/** A file name as it may be printed: control characters (newlines, ANSI escapes) escaped. */
+function printable(name) {
+  return name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const named = { "\n": "\\n", "\r": "\\r", "\t": "\\t" }[c];
+    const code = c.charCodeAt(0);
+    return named ?? (code > 0xff ? `\\u${code.toString(16)}` : `\\x${code.toString(16).padStart(2, "0")}`);
+  });
+}
+
 async function openInput(file) {
   if (file === undefined || file === "-") {
     let st = null;
@@ -366,14 +386,14 @@ async function openInput(file) {
   try {
     handle = await open(file, "r");
   } catch (e) {
-    throw new InputError(`cannot read ${file}: ${reason(e)}`);
+    throw new InputError(`cannot read ${printable(file)}: ${reason(e)}`);
   }
   const st = await handle.stat();
   if (st.isDirectory()) {
     await handle.close();
-    throw new InputError(`cannot read ${file}: is a directory`);
+    throw new InputError(`cannot read ${printable(file)}: is a directory`);
   }
-  return { name: file, size: st.isFile() ? st.size : null, handle };
+  return { name: printable(file), size: st.isFile() ? st.size : null, handle };
 }
 
 /**
@@ -395,7 +415,7 @@ async function openSync(syncId, { since, maxRuns }) {
     throw new UsageError(e.message.replace(/^(syncId|since|maxRuns)\b/, (k) => flag[k]));
   }
   const input = {
-    name: `sync ${syncId}`,
+    name: printable(`sync ${syncId}`),
     size: null,
     handle: null,
     syncId,
@@ -560,20 +580,8 @@ class IssueWriter {
 // Commands
 
 async function summarize(input, flags, options, lib) {
-  const streamOptions = { maxBytes: Infinity, ...options, warningIsFailure: flags.has("warning-is-failure") };
-  const progress = new Progress(input.size, options.format);
-  const stream = new lib.SummaryStream(streamOptions);
-  let summary;
-  try {
-    for await (const chunk of chunks(input)) {
-      stream.push(chunk);
-      progress.update(chunk);
-    }
-    summary = stream.finish();
-  } finally {
-    stream.free();
-    progress.clear();
-  }
+  const streamOptions = streamOptionsOf(flags, options);
+  const summary = await summarizeInput(input, streamOptions, lib);
   await write(flags.has("json") ? `${JSON.stringify(summary, null, 2)}\n` : report(summary, input.name, streamOptions));
   return unreadable(summary) ? 1 : 0;
 }
@@ -598,10 +606,10 @@ async function records(command, input, flags, options, lib) {
     await write(`${first ? "[\n" : ",\n"}${body}`);
     first = false;
   };
-  const stream = new lib.RecordStream({ maxBytes: Infinity, ...options, maxIssues: undefined });
+  const stream = new lib.RecordStream({ ...options, maxIssues: undefined });
   let counts;
   try {
-    for await (const chunk of chunks(input)) {
+    for await (const chunk of unsettled(input, () => stream.settled())) {
       const batch = stream.push(chunk);
       progress.update(chunk);
       await issues.write(batch.issues);
@@ -788,12 +796,12 @@ async function healthSettings(health, lib) {
   return { options, labels };
 }
 
-/** The summary of one input, streamed as `summarize` streams it. */
+/** The summary of one input, streamed (`summarize`, `check`, `summarize --metrics`). */
 async function summarizeInput(input, streamOptions, lib) {
   const progress = new Progress(input.size, streamOptions.format);
   const stream = new lib.SummaryStream(streamOptions);
   try {
-    for await (const chunk of chunks(input)) {
+    for await (const chunk of unsettled(input, () => lib.streamSettled(stream))) {
       stream.push(chunk);
       progress.update(chunk);
     }
@@ -805,7 +813,7 @@ async function summarizeInput(input, streamOptions, lib) {
 }
 
 function streamOptionsOf(flags, options) {
-  return { maxBytes: Infinity, ...options, warningIsFailure: flags.has("warning-is-failure") };
+  return { ...options, warningIsFailure: flags.has("warning-is-failure") };
 }
 
 /** `summarize --metrics`: SPEC §10's text of the input's summary, with its health judged at --now. */

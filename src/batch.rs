@@ -227,6 +227,8 @@ pub struct Engine {
     /// "Not a batch" or "`data` not an array": reported at the end unless the text also turns
     /// out not to be JSON.
     pending: Option<Issue>,
+    /// Longest NDJSON line read (streams: maxBytes, SPEC §3.1); a longer one is input_too_large.
+    line_limit: u64,
 }
 
 fn blank(line: &[u8]) -> bool {
@@ -240,6 +242,12 @@ pub(crate) fn advance((line, col): (u64, u64), text: &[u8]) -> (u64, u64) {
         Some(nl) => (line + count_byte(text, b'\n'), chars(text.get(nl + 1..).unwrap_or_default())),
         None => (line, col + chars(text)),
     }
+}
+
+/// Whether `start`, the start of a text, is already not JSON, whatever follows it.
+fn not_json(start: &str) -> bool {
+    let mut r = Reader::new(start, false);
+    matches!(r.skip_value(0, &mut String::new(), &mut Vec::new()), Err(Fail::Syntax { .. }))
 }
 
 /// Whether `line` holds exactly one JSON value.
@@ -271,6 +279,17 @@ impl Engine {
             env_keys: StrMap::default(),
             fatal: None,
             pending: None,
+            line_limit: u64::MAX,
+        }
+    }
+
+    /// While NDJSON or not is still undecided on window `w` (the text so far): whether its first
+    /// record is already longer than `max` bytes, or blank lines after it are (SPEC §3.1).
+    fn first_record_over(&self, w: &str, max: u64) -> bool {
+        match self.mode {
+            Mode::Detect { line_start, first: None, .. } => w.len().saturating_sub(line_start) as u64 > max,
+            Mode::Detect { first: Some((_, end)), .. } => w.len().saturating_sub(end) as u64 > max,
+            _ => false,
         }
     }
 
@@ -351,7 +370,15 @@ impl Engine {
                 None if rest.is_empty() => return w.len(),
                 None => (rest, w.len()),
             };
-            if !blank(line.as_bytes()) {
+            if line.len() as u64 > self.line_limit && !blank(line.as_bytes()) {
+                let base = Base::record("", tally.records);
+                tally.record(
+                    Checked::Invalid(vec![line_too_large(self.line_limit, base, line_no)]),
+                    base,
+                    Some(line_no),
+                    sink,
+                );
+            } else if !blank(line.as_bytes()) {
                 let base = Base::record("", tally.records);
                 let mut r = Reader::new(line, true);
                 let checked = match read_record(&mut r, base, self.unknown) {
@@ -568,6 +595,19 @@ fn detect(
         let (line_end, has_nl) = match memchr::memchr(b'\n', w.as_bytes().get(search_from..).unwrap_or_default()) {
             Some(i) => (search_from + i, true),
             None if last => (w.len(), false),
+            // Still on the first non-blank line: if what has come of it is already not JSON,
+            // the text cannot be NDJSON (its first line is no value) and, read as one value,
+            // fails at the same place: no need to hold the rest of the line (say /dev/zero).
+            None if first.is_none() && not_json(w.get(line_start..).unwrap_or_default()) => {
+                return Ok(Mode::Json(Json::Top));
+            }
+            // A second non-blank line has begun: that is all the rule needs to know, so a long
+            // second record need not be held whole before it is read (SPEC §7).
+            None if first.is_some() && !blank(w.as_bytes().get(line_start..).unwrap_or_default()) => {
+                let (a, b) = first.unwrap_or_default();
+                let first_line = w.get(a..b).unwrap_or_default();
+                return Ok(if complete_value(first_line) { Mode::Ndjson } else { Mode::Json(Json::Top) });
+            }
             None => return Err(Mode::Detect { line_start, search_from: w.len(), first }),
         };
         let line = w.get(line_start..line_end).unwrap_or_default();
@@ -612,17 +652,49 @@ struct Feed {
     early: Option<Issue>,
     /// Buffer length at which an incomplete record is worth reading again (0: at once).
     retry_at: usize,
+    /// An NDJSON line longer than `max_bytes` being skipped (SPEC §3.1, streams): whether
+    /// what was skipped of it so far is blank.
+    skipping: Option<bool>,
+    /// Bytes of the byte order mark skipped at the start (not part of any record).
+    bom: u64,
 }
 
 /// Leftovers up to this size are retried at every chunk (a few records' worth).
 const RETRY_FLOOR: usize = 64 * 1024;
 
-pub(crate) fn too_large(max: u64) -> Issue {
+/// The input is longer than `maxBytes` (SPEC §3.1).
+pub fn too_large(max: u64) -> Issue {
     Issue::new(
         IssueCode::InputTooLarge,
         String::new(),
         text!("the input is longer than maxBytes (", max, " bytes); nothing was read"),
     )
+}
+
+/// A stream's NDJSON line longer than maxBytes: `input_too_large` at its record (SPEC §3.1).
+fn line_too_large(max: u64, base: Base<'_>, line: u64) -> Issue {
+    let mut issue = Issue::new(
+        IssueCode::InputTooLarge,
+        String::new(),
+        text!("the line is longer than maxBytes (", max, " bytes); it was skipped"),
+    )
+    .at(Some(line), None);
+    issue.path = base.path();
+    issue
+}
+
+/// An input that could not be copied into WebAssembly memory at all (SPEC §6: refused, not a crash).
+pub fn too_large_for_memory() -> Issue {
+    Issue::new(
+        IssueCode::InputTooLarge,
+        String::new(),
+        "the input is too large to be copied into WebAssembly memory; nothing was read",
+    )
+}
+
+/// A parsed value nested deeper than 256 arrays or objects (SPEC §1).
+pub fn too_deep() -> Issue {
+    Issue::new(IssueCode::InvalidJson, String::new(), "the value is nested deeper than 256 arrays or objects")
 }
 
 pub(crate) fn not_utf8(at: u64) -> Issue {
@@ -643,6 +715,20 @@ impl<S: Sink + Default> Batch<S> {
     pub fn whole(mut self, text: &[u8]) -> (Tally, S) {
         let done = self.feed.whole(text, &mut self.sink);
         self.result(done)
+    }
+
+    /// The result for an input refused before it was read (too large, say): no records, that
+    /// one issue, as if `whole` had found it.
+    pub fn refuse(mut self, issue: Issue) -> (Tally, S) {
+        self.feed.early = Some(issue);
+        let done = self.feed.finish_tally();
+        self.result(done)
+    }
+
+    /// Whether the result is settled whatever follows: the text, one document, is already
+    /// longer than maxBytes, and nothing else is read (a reader may stop reading).
+    pub fn settled(&self) -> bool {
+        self.feed.early.as_ref().is_some_and(|i| i.code == IssueCode::InputTooLarge)
     }
 
     /// Take one more chunk of a text (SPEC §7).
@@ -674,6 +760,8 @@ impl Feed {
             started: false,
             early: None,
             retry_at: 0,
+            skipping: None,
+            bom: 0,
         }
     }
 
@@ -692,30 +780,82 @@ impl Feed {
         self.finish_tally()
     }
 
+    /// A chunk of a stream (SPEC §7): `maxBytes` bounds one record, an NDJSON line or the one
+    /// JSON document (SPEC §3.1).
     fn push(&mut self, chunk: &[u8], sink: &mut dyn Sink) {
-        let before = self.total;
+        self.engine.line_limit = self.max_bytes;
+        let mut before = self.total;
         self.total = self.total.saturating_add(chunk.len() as u64);
-        if self.total > self.max_bytes {
-            // Too large wins over whatever was found before (invalid UTF-8 in an earlier chunk),
-            // as in `whole`: SPEC §3.1, nothing else is read.
-            if !self.early.as_ref().is_some_and(|i| i.code == IssueCode::InputTooLarge) {
-                self.early = Some(too_large(self.max_bytes));
-                self.buf = String::new();
-                self.pending = Vec::new();
+        let mut chunk = chunk;
+        if let Some(blank_so_far) = self.skipping {
+            match memchr::memchr(b'\n', chunk) {
+                None => {
+                    self.skipping = Some(blank_so_far && blank(chunk));
+                    return;
+                }
+                Some(i) => {
+                    let (skipped, rest) = chunk.split_at(i);
+                    self.end_skip(blank_so_far && blank(skipped), sink);
+                    chunk = rest.get(1..).unwrap_or_default();
+                    before += i as u64 + 1;
+                }
             }
-            return;
         }
-        if self.early.is_some() {
+        if self.early.is_some()
+            || (self.total - self.bom > self.max_bytes && matches!(self.engine.mode, Mode::Json(_) | Mode::Failed))
+        {
+            self.one_document_limit();
             return;
         }
         match self.take_text(chunk, before) {
-            Ok(()) => self.drain(false, sink),
+            Ok(()) => {
+                if self.buf.len() as u64 > self.max_bytes {
+                    self.retry_at = 0; // read what is complete now, before the buffer grows more
+                }
+                self.drain(false, sink);
+                if matches!(self.engine.mode, Mode::Ndjson) && self.buf.len() as u64 > self.max_bytes {
+                    // What is left is one line, already longer than maxBytes: skip the rest of it.
+                    self.skipping = Some(blank(self.buf.as_bytes()));
+                    self.buf = String::new();
+                    self.pending = Vec::new();
+                    self.retry_at = 0;
+                }
+            }
             Err(at) => {
                 self.early = Some(not_utf8(at));
                 self.buf = String::new();
                 self.pending = Vec::new();
             }
         }
+        self.one_document_limit();
+    }
+
+    /// Unless the text is NDJSON, it is one document, and one longer than maxBytes is too
+    /// large: that wins over whatever was found before (invalid UTF-8 in an earlier chunk), as in
+    /// `whole`, and nothing else is read (SPEC §3.1).
+    fn one_document_limit(&mut self) {
+        let over = match &self.engine.mode {
+            Mode::Ndjson => false,
+            // Not decided yet: too large once the first record is, whatever it turns out to be.
+            Mode::Detect { .. } if self.early.is_none() => self.engine.first_record_over(&self.buf, self.max_bytes),
+            _ => self.total - self.bom > self.max_bytes,
+        };
+        if over && !self.early.as_ref().is_some_and(|i| i.code == IssueCode::InputTooLarge) {
+            self.early = Some(too_large(self.max_bytes));
+            self.buf = String::new();
+            self.pending = Vec::new();
+        }
+    }
+
+    /// The end of a skipped line: `input_too_large` at its record, unless it was blank.
+    fn end_skip(&mut self, was_blank: bool, sink: &mut dyn Sink) {
+        self.skipping = None;
+        if !was_blank {
+            let base = Base::record("", self.tally.records);
+            let issue = line_too_large(self.max_bytes, base, self.engine.line);
+            self.tally.record(Checked::Invalid(vec![issue]), base, Some(self.engine.line), sink);
+        }
+        self.engine.line += 1;
     }
 
     /// Append the valid UTF-8 of `chunk` to the buffer, keeping a character cut at its end for
@@ -765,6 +905,7 @@ impl Feed {
             }
             if self.buf.starts_with('\u{FEFF}') {
                 self.buf.drain(..'\u{FEFF}'.len_utf8());
+                self.bom = 3;
             }
             self.started = true;
         }
@@ -782,6 +923,9 @@ impl Feed {
     }
 
     fn finish(&mut self, sink: &mut dyn Sink) -> (Tally, bool) {
+        if let Some(was_blank) = self.skipping {
+            self.end_skip(was_blank, sink);
+        }
         if self.early.is_none() {
             if self.pending.is_empty() {
                 self.drain(true, sink);

@@ -339,7 +339,7 @@ impl<'a> Lane<'_, 'a> {
         match self.next()? {
             b'n' => self.null().map(|()| None),
             b'"' => {
-                let t = self.plain_string()?.trim();
+                let t = crate::run::js_trim(self.plain_string()?);
                 Some((!t.is_empty()).then_some(Cow::Borrowed(t)))
             }
             _ => None,

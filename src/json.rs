@@ -75,6 +75,9 @@ pub struct Reader<'a> {
     dup_budget: usize,
     /// Whether nested duplicate keys were left unlisted because the budget ran out.
     pub dups_elided: bool,
+    /// Lone surrogate escapes read so far (each written as U+FFFD): a caller that must refuse
+    /// them (an id, SPEC §2) compares the count before and after a value.
+    pub lone_surrogates: u32,
 }
 
 /// Text of nested duplicate-key issues kept per record. A long key above many duplicate keys
@@ -88,7 +91,15 @@ fn syntax<T>(at: usize, msg: &'static str) -> Result<T, Fail> {
 
 impl<'a> Reader<'a> {
     pub fn new(text: &'a str, last: bool) -> Reader<'a> {
-        Reader { text, buf: text.as_bytes(), pos: 0, last, dup_budget: DUP_ISSUE_BYTES, dups_elided: false }
+        Reader {
+            text,
+            buf: text.as_bytes(),
+            pos: 0,
+            last,
+            dup_budget: DUP_ISSUE_BYTES,
+            dups_elided: false,
+            lone_surrogates: 0,
+        }
     }
 
     /// A new record starts: its nested duplicate-key issues get a fresh budget.
@@ -297,8 +308,15 @@ impl<'a> Reader<'a> {
                             return Err(Fail::Incomplete);
                         }
                     }
-                    // A lone surrogate cannot be held in UTF-8: it becomes U+FFFD, as TextDecoder does.
-                    out.push(char::from_u32(cp).unwrap_or('\u{FFFD}'));
+                    // A lone surrogate cannot be held in UTF-8: it becomes U+FFFD, as TextDecoder
+                    // does, and is counted for the callers that refuse it.
+                    match char::from_u32(cp) {
+                        Some(c) => out.push(c),
+                        None => {
+                            out.push('\u{FFFD}');
+                            self.lone_surrogates = self.lone_surrogates.saturating_add(1);
+                        }
+                    }
                     run = i;
                 }
                 0..=0x1F => return syntax(i, "control character in a string (escape it)"),

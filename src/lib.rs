@@ -114,6 +114,45 @@ fn read_single<'a>(input: &'a [u8], options: &Options) -> Checked<'a> {
     fatal(batch::invalid_json(&msg, line, col + 1))
 }
 
+/// The result of an entry point for an input refused before it was read: the boundary found
+/// it longer than `maxBytes` before copying it (SPEC §3.1), or nested too deep (SPEC §1).
+pub trait Refused {
+    /// That result, with `issue` as its only issue.
+    fn refused(issue: Issue, options: &Options) -> Self;
+}
+
+impl Refused for ValidateResult {
+    fn refused(issue: Issue, _options: &Options) -> Self {
+        ValidateResult { valid: false, issues: vec![issue] }
+    }
+}
+
+impl Refused for NormalizeResult {
+    fn refused(issue: Issue, _options: &Options) -> Self {
+        NormalizeResult { valid: false, run: None, issues: vec![issue] }
+    }
+}
+
+impl Refused for SummarizeResult {
+    fn refused(issue: Issue, _options: &Options) -> Self {
+        SummarizeResult { valid: false, summary: None, issues: vec![issue] }
+    }
+}
+
+impl Refused for NormalizeRunsResult {
+    fn refused(issue: Issue, options: &Options) -> Self {
+        let (tally, runs) = Batch::new(options, Vec::<SyncRun>::new()).refuse(issue);
+        NormalizeRunsResult::new(runs, tally)
+    }
+}
+
+impl Refused for BatchSummary {
+    fn refused(issue: Issue, options: &Options) -> Self {
+        let (tally, figures) = Batch::new(options, Figures::new(options.warning_is_failure())).refuse(issue);
+        tally.summary(figures)
+    }
+}
+
 /// Check one run (SPEC §2, §3).
 pub fn validate_run(input: &[u8], options: &Options) -> ValidateResult {
     match read_single(input, options) {
@@ -217,6 +256,11 @@ impl SummaryStream {
         self.batch.push(chunk);
     }
 
+    /// Whether more chunks can no longer change the result (see [`Batch::settled`]).
+    pub fn settled(&self) -> bool {
+        self.batch.settled()
+    }
+
     /// The summary of everything pushed.
     pub fn finish(self) -> BatchSummary {
         let (tally, figures) = self.batch.finish();
@@ -301,6 +345,11 @@ impl RecordStream {
             issues: std::mem::take(&mut self.batch.tally().issues),
             counts: None,
         }
+    }
+
+    /// Whether more chunks can no longer change the result (see [`Batch::settled`]).
+    pub fn settled(&self) -> bool {
+        self.batch.settled()
     }
 
     /// No more chunks: the rest, and the counts.

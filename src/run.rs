@@ -57,7 +57,7 @@ impl SyncRunStatus {
 
     /// ASCII case-insensitive, surrounding white space ignored (SPEC §2).
     pub fn parse(s: &str) -> Option<SyncRunStatus> {
-        let t = s.trim().as_bytes();
+        let t = js_trim(s).as_bytes();
         // Lowercased into a small buffer, then one match (a loop of eq_ignore_ascii_case over
         // the nine names was unrolled into 3 KB of wasm).
         let mut lower = [0u8; 11];
@@ -209,6 +209,8 @@ struct RawRun<'a> {
     unknown: Vec<(Cow<'a, str>, Option<Value>)>,
     /// Issues found while reading (duplicate and unknown keys), with their slot in SPEC §3.3 order.
     found: Vec<(u16, Issue)>,
+    /// The id's string had a lone surrogate escape, which the reader wrote as U+FFFD (SPEC §2).
+    id_lone_surrogate: bool,
 }
 
 const SLOT_COUNTS: u16 = 7;
@@ -295,7 +297,11 @@ fn read_raw<'a>(r: &mut Reader<'a>, base: Base<'_>, unknown: UnknownFields) -> R
         let key = r.key()?;
         if let Some(i) = scalar_index(&key) {
             let s = slot(i as u16, 0);
+            let lone_before = r.lone_surrogates;
             let v = read_scalar(r, base, &key, s, &mut run.found)?;
+            if i == 0 && r.lone_surrogates != lone_before {
+                run.id_lone_surrogate = true;
+            }
             if let Some(field) = run.fields.get_mut(i) {
                 set_once(field, v, base, &key, s, &mut run.found);
             }
@@ -557,10 +563,30 @@ fn check_count(e: &mut Errors<'_>, s: u16, key_path: &[&str], v: &Scalar<'_>) ->
     }
 }
 
-fn check_id<'a>(e: &mut Errors<'_>, v: &Scalar<'a>) -> Option<Cow<'a, str>> {
+/// Whether `c` is white space as JavaScript's `String.prototype.trim` sees it (SPEC §2):
+/// WhiteSpace and LineTerminator. Rust's `char::is_whitespace` (Unicode White_Space) differs in
+/// two characters: it has U+0085, which JavaScript keeps, and lacks U+FEFF, which it removes.
+pub fn js_space(c: char) -> bool {
+    c == '\u{FEFF}' || (c.is_whitespace() && c != '\u{85}')
+}
+
+/// `s` trimmed as JavaScript's `trim()` trims it (SPEC §2).
+pub fn js_trim(s: &str) -> &str {
+    s.trim_matches(js_space)
+}
+
+/// A string held as `Cow`, trimmed as JavaScript trims it, borrowed where it was borrowed.
+fn trimmed<'a>(s: &Cow<'a, str>) -> Cow<'a, str> {
+    match s {
+        Cow::Borrowed(b) => Cow::Borrowed(js_trim(b)),
+        Cow::Owned(o) => Cow::Owned(js_trim(o).to_string()),
+    }
+}
+
+fn check_id<'a>(e: &mut Errors<'_>, v: &Scalar<'a>, lone_surrogate: bool) -> Option<Cow<'a, str>> {
     match v {
         Scalar::String(s) => {
-            let t = s.trim();
+            let t = js_trim(s);
             // Characters: the bytes that do not continue a UTF-8 sequence.
             let n = t.bytes().filter(|&b| (b & 0xC0) != 0x80).count();
             let problem = if n == 0 {
@@ -569,6 +595,9 @@ fn check_id<'a>(e: &mut Errors<'_>, v: &Scalar<'a>) -> Option<Cow<'a, str>> {
                 Some(text!("\"id\" has ", n, " characters; at most 64 are allowed"))
             } else if t.chars().any(|c| matches!(c, '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}')) {
                 Some("\"id\" contains a control character".to_string())
+            } else if lone_surrogate {
+                // The reader wrote it as U+FFFD: two such ids would otherwise be false duplicates.
+                Some("\"id\" contains a lone surrogate (a \\ud800–\\udfff escape with no pair)".to_string())
             } else {
                 None
             };
@@ -577,10 +606,7 @@ fn check_id<'a>(e: &mut Errors<'_>, v: &Scalar<'a>) -> Option<Cow<'a, str>> {
                     e.add(0, IssueCode::InvalidId, &["id"], m);
                     None
                 }
-                None => Some(match s {
-                    Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
-                    Cow::Owned(o) => Cow::Owned(o.trim().to_string()),
-                }),
+                None => Some(trimmed(s)),
             }
         }
         Scalar::Number(n) => match count(*n) {
@@ -638,7 +664,7 @@ fn check<'a>(raw: RawRun<'a>, base: Base<'_>, mode: UnknownFields) -> Checked<'a
     let mut e = Errors { base, list: Vec::new() };
     let [f_id, f_status, f_created, f_started, f_finished, f_ratio, f_size] = &raw.fields;
 
-    let id = check_id(&mut e, get(f_id));
+    let id = check_id(&mut e, get(f_id), raw.id_lone_surrogate);
     let status = match get(f_status) {
         Scalar::String(s) => {
             let st = SyncRunStatus::parse(s);
@@ -702,11 +728,7 @@ fn check<'a>(raw: RawRun<'a>, base: Base<'_>, mode: UnknownFields) -> Checked<'a
     }
     let error = match get(&raw.error) {
         Scalar::Absent | Scalar::Null => Some(None),
-        Scalar::String(s) => Some(match s {
-            _ if s.trim().is_empty() => None,
-            Cow::Borrowed(b) => Some(Cow::Borrowed(b.trim())),
-            Cow::Owned(o) => Some(Cow::Owned(o.trim().to_string())),
-        }),
+        Scalar::String(s) => Some(if js_trim(s).is_empty() { None } else { Some(trimmed(s)) }),
         other => {
             e.add(
                 slot(SLOT_ERROR, 0),

@@ -5,16 +5,19 @@
 //! reported); results leave as JSON text parsed by `JSON.parse`, which makes plain objects with
 //! `null`s and treats a kept `__proto__` key as plain data.
 
-use js_sys::{Array, JsString, Reflect, Uint8Array};
+use js_sys::{Array, JsString, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::batch::{Batch, Sink};
+use crate::issue::Issue;
 use crate::out::{text, ToJson};
 use crate::run::ValidRun;
 use crate::timestamp::write_timestamp;
-use crate::{Format, NormalizeRunsResult, Options, UnknownFields};
+use crate::{Format, NormalizeRunsResult, Options, Refused, UnknownFields};
 
+// Every import below returns its failure as a value and never throws (see the head of
+// src/js/boundary.js): no JavaScript exception ever unwinds through a Rust frame here.
 #[wasm_bindgen(module = "/src/js/boundary.js")]
 extern "C" {
     #[wasm_bindgen(js_name = syncRunError)]
@@ -22,15 +25,36 @@ extern "C" {
     /// normalizeRuns' runs from the columns of [`Columns`].
     #[wasm_bindgen(js_name = buildRuns)]
     fn build_runs(table: &str, nums: &js_sys::Float64Array, count: u32) -> JsValue;
-    /// A `JsonWriter` of the value's JSON text, or the SyncRunError to throw.
+    /// A Uint8Array's byte length (read through the intrinsic getter), -1 for any other
+    /// input, or the SyncRunError (a detached buffer, another binary type).
+    #[wasm_bindgen(js_name = binaryLength)]
+    fn binary_length(input: &JsValue) -> JsValue;
+    /// Copy `len` bytes of a Uint8Array from its byte `from` to `ptr`: `len`, or the SyncRunError.
+    #[wasm_bindgen(js_name = copyBytes)]
+    fn copy_bytes(input: &JsValue, memory: &JsValue, ptr: u32, from: f64, len: u32) -> JsValue;
+    /// `TextEncoder.encodeInto` of `s` from unit `from` into `len` bytes at `ptr`: the bytes
+    /// written (then `encoded_units` gives the units read), or the SyncRunError.
+    #[wasm_bindgen(js_name = encodeAt)]
+    fn encode_at(s: &JsString, from: u32, memory: &JsValue, ptr: u32, len: u32) -> JsValue;
+    #[wasm_bindgen(js_name = encodedUnits)]
+    fn encoded_units() -> u32;
+    /// null, or the SyncRunError when `options` is not an object.
+    #[wasm_bindgen(js_name = optionsError)]
+    fn options_error(options: &JsValue) -> JsValue;
+    /// `[options[key]]`, or the SyncRunError when reading it throws.
+    #[wasm_bindgen(js_name = getOption)]
+    fn get_option(options: &JsValue, key: &str) -> JsValue;
+    /// `Array.isArray(v)`, false where it throws (a revoked Proxy).
+    #[wasm_bindgen(js_name = isArrayValue)]
+    fn is_array_value(v: &JsValue) -> bool;
+    /// A `JsonWriter` of the value's JSON text, a refusal code, or the SyncRunError.
     #[wasm_bindgen(js_name = valueToJson)]
-    fn value_to_json(value: &JsValue) -> JsValue;
+    fn value_to_json(value: &JsValue, max: f64) -> JsValue;
 
     type JsonWriter;
-    /// Write more of the text into `view`: the bytes written, or −1 − that once the text is
-    /// complete; or a SyncRunError.
+    /// The next piece of the text (a string), a code (`DONE` and the refusals), or the SyncRunError.
     #[wasm_bindgen(method)]
-    fn write(this: &JsonWriter, view: &Uint8Array) -> JsValue;
+    fn next(this: &JsonWriter) -> JsValue;
 }
 
 #[wasm_bindgen]
@@ -43,17 +67,6 @@ extern "C" {
     /// JavaScript's `String(n)`: the numbers `out::number` cannot write as a short decimal.
     #[wasm_bindgen(js_name = String)]
     pub(crate) fn js_string(n: f64) -> String;
-
-    type TextEncoder;
-    #[wasm_bindgen(constructor)]
-    fn new() -> TextEncoder;
-    #[wasm_bindgen(method, js_name = encodeInto)]
-    fn encode_into(this: &TextEncoder, source: &JsString, destination: &Uint8Array) -> EncodeIntoResult;
-    type EncodeIntoResult;
-    #[wasm_bindgen(method, getter)]
-    fn read(this: &EncodeIntoResult) -> f64;
-    #[wasm_bindgen(method, getter)]
-    fn written(this: &EncodeIntoResult) -> f64;
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -80,73 +93,208 @@ fn misuse(code: &str, message: &str) -> JsValue {
     sync_run_error(code, message)
 }
 
-/// A view of `out[at..at + len]` for JavaScript to write into (wasm memory, no copy).
-fn view_of(out: &[u8], at: usize, len: usize) -> Uint8Array {
-    let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>();
-    Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), out.as_ptr() as u32 + at as u32, len as u32)
+/// The codes of src/js/boundary.js's value writer.
+const DONE: f64 = -1.0;
+const TOO_LARGE: f64 = -2.0;
+const NO_MEMORY: f64 = -3.0;
+const TOO_DEEP: f64 = -4.0;
+
+/// Why an input did not become bytes for the core.
+enum Stop {
+    /// Bad data, reported as the result's one issue (SPEC §3.1): too large, too deep.
+    Refused(Issue),
+    /// Misuse: the SyncRunError to throw (SPEC §6).
+    Misuse(JsValue),
 }
 
-/// `s` as UTF-8, written by `TextEncoder.encodeInto` straight into wasm memory (no JS-side
-/// copy, no per-character loop).
-fn encode_string(s: &JsString) -> Vec<u8> {
-    let encoder = TextEncoder::new();
-    let units = s.length() as usize;
-    // Most run text is ASCII: one byte per UTF-16 unit. Grow only if it is not.
-    let mut out: Vec<u8> = vec![0; units];
-    let mut done_units = 0usize;
-    let mut done_bytes = 0usize;
-    loop {
-        let rest = if done_units == 0 { s.clone() } else { s.slice(done_units as u32, units as u32) };
-        let result = encoder.encode_into(&rest, &view_of(&out, done_bytes, out.len() - done_bytes));
-        done_units += result.read() as usize;
-        done_bytes += result.written() as usize;
-        if done_units >= units {
-            out.truncate(done_bytes);
-            return out;
+/// An input as the core reads it: its bytes, or the issue that refused it unread.
+pub(crate) enum Input {
+    Bytes(Vec<u8>),
+    Refused(Issue),
+}
+
+/// Input text copied into wasm memory: never more than `max` bytes (+3, the longest
+/// character), and never more than that allocated (SPEC §3.1: memory does not depend on how
+/// far an input exceeds maxBytes).
+struct Text {
+    out: Vec<u8>,
+    max: u64,
+    memory: JsValue,
+}
+
+impl Text {
+    fn new(max: u64) -> Text {
+        Text { out: Vec::new(), max, memory: wasm_bindgen::memory() }
+    }
+
+    fn too_large(&self) -> Stop {
+        Stop::Refused(crate::batch::too_large(self.max))
+    }
+
+    /// Make `out` `len` bytes long; memory that cannot be had refuses the input (a failed
+    /// allocation would abort the instance).
+    fn grow(&mut self, len: usize) -> Result<(), Stop> {
+        let more = len.saturating_sub(self.out.len());
+        if more > 0 {
+            self.out.try_reserve(more).map_err(|_| Stop::Refused(crate::batch::too_large_for_memory()))?;
+            self.out.resize(len, 0);
         }
-        // At most 3 bytes per remaining UTF-16 unit.
-        out.resize(done_bytes + (units - done_units) * 3 + 4, 0);
+        Ok(())
     }
-}
 
-/// The text a [`JsonWriter`] writes, a mebibyte at a time, straight into wasm memory.
-fn write_json(writer: &JsonWriter) -> Result<Vec<u8>, JsValue> {
-    const STRETCH: usize = 1 << 20;
-    let mut out: Vec<u8> = Vec::new();
-    loop {
-        let at = out.len();
-        out.resize(at + STRETCH, 0);
-        let result = writer.write(&view_of(&out, at, STRETCH));
-        let Some(n) = result.as_f64() else { return Err(result) };
-        let (written, done) = if n < 0.0 { (-1.0 - n, true) } else { (n, false) };
-        // A stretch always has room for the next character: no progress would be a broken writer.
-        if !(written > 0.0 || done) {
-            return Err(misuse("unsupported_input", "the input cannot be read as a JSON value"));
+    /// The wasm address of byte `at` of `out` (wasm32: addresses are 32 bits).
+    #[allow(clippy::cast_possible_truncation)]
+    fn ptr(&self, at: usize) -> u32 {
+        self.out.as_ptr().wrapping_add(at) as usize as u32
+    }
+
+    /// Append the UTF-8 of `s`, encoded straight into wasm memory a stretch at a time.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn push_str(&mut self, s: &JsString) -> Result<(), Stop> {
+        let units = s.length() as usize;
+        let cap = usize::try_from(self.max.saturating_add(3)).unwrap_or(usize::MAX);
+        let mut done = 0usize;
+        // Most run text is ASCII: one byte per UTF-16 unit first, up to 3 once it is not.
+        let mut per_unit = 1usize;
+        while done < units {
+            let rest = units - done;
+            let at = self.out.len();
+            // Every UTF-16 unit is at least one byte.
+            if (at as u64).saturating_add(rest as u64) > self.max {
+                return Err(self.too_large());
+            }
+            let room = rest.saturating_mul(per_unit).max(4).min(cap.saturating_sub(at));
+            self.grow(at.saturating_add(room))?;
+            let written = encode_at(s, done as u32, &self.memory, self.ptr(at), room as u32);
+            let Some(written) = written.as_f64() else { return Err(Stop::Misuse(written)) };
+            let read = encoded_units() as usize;
+            self.out.truncate(at + (written as usize).min(room));
+            if read == 0 {
+                return Err(self.too_large()); // no room for one more character: past max
+            }
+            done += read;
+            per_unit = 3;
         }
-        out.truncate(at + (written as usize).min(STRETCH));
-        if done {
-            return Ok(out);
+        Ok(())
+    }
+
+    /// Append `len` bytes of a Uint8Array, from its byte `from`, copied into wasm memory.
+    #[allow(clippy::cast_possible_truncation)]
+    fn push_bytes(&mut self, bytes: &JsValue, from: usize, len: usize) -> Result<(), Stop> {
+        let at = self.out.len();
+        if (at as u64).saturating_add(len as u64) > self.max {
+            return Err(self.too_large());
+        }
+        self.grow(at.saturating_add(len))?;
+        #[allow(clippy::cast_precision_loss)]
+        let copied = copy_bytes(bytes, &self.memory, self.ptr(at), from as f64, len as u32);
+        match copied.as_f64() {
+            Some(_) => Ok(()),
+            None => Err(Stop::Misuse(copied)),
         }
     }
+
+    /// Append the JSON text of a parsed value (SPEC §1), piece by piece.
+    fn push_value(&mut self, value: &JsValue) -> Result<(), Stop> {
+        #[allow(clippy::cast_precision_loss)]
+        let writer = value_to_json(value, self.max as f64);
+        let writer = match writer.dyn_into::<JsonWriter>() {
+            Ok(writer) => writer,
+            Err(other) => return Err(self.stopped(other)),
+        };
+        loop {
+            let piece = writer.next();
+            match piece.dyn_into::<JsString>() {
+                Ok(piece) => self.push_str(&piece)?,
+                Err(other) if other.as_f64() == Some(DONE) => return Ok(()),
+                Err(other) => return Err(self.stopped(other)),
+            }
+        }
+    }
+
+    /// A code or a SyncRunError from the value writer.
+    fn stopped(&self, value: JsValue) -> Stop {
+        match value.as_f64() {
+            Some(TOO_LARGE) => self.too_large(),
+            Some(NO_MEMORY) => Stop::Refused(crate::batch::too_large_for_memory()),
+            Some(TOO_DEEP) => Stop::Refused(crate::batch::too_deep()),
+            Some(_) => Stop::Misuse(misuse("unsupported_input", "the input cannot be read as a JSON value")),
+            None => Stop::Misuse(value),
+        }
+    }
+
+    fn finish(self) -> Result<Input, JsValue> {
+        if self.out.len() as u64 > self.max {
+            return Ok(Input::Refused(crate::batch::too_large(self.max)));
+        }
+        Ok(Input::Bytes(self.out))
+    }
 }
 
-/// Input of any accepted JS type as UTF-8 bytes (SPEC §1); misuse is thrown.
-fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
-    if let Some(s) = input.dyn_ref::<JsString>() {
-        return Ok(encode_string(s));
-    }
-    if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
-        return Ok(bytes.to_vec());
-    }
-    let writer = value_to_json(input);
-    match writer.dyn_ref::<JsonWriter>() {
-        Some(writer) => write_json(writer),
-        None => Err(writer),
+/// The byte length of a Uint8Array (`Some`), `None` for any other input, or the SyncRunError.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn uint8_length(input: &JsValue) -> Result<Option<f64>, JsValue> {
+    let n = binary_length(input);
+    match n.as_f64() {
+        Some(n) if n >= 0.0 => Ok(Some(n)),
+        Some(_) => Ok(None),
+        None => Err(n),
     }
 }
 
+/// Input of any accepted JS type as UTF-8 bytes (SPEC §1), or the issue that refused it
+/// before it was copied: more than `max` bytes (SPEC §3.1). Misuse is the error.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+pub(crate) fn read_input(input: &JsValue, max: u64) -> Result<Input, JsValue> {
+    let mut text = Text::new(max);
+    let done = if let Some(s) = input.dyn_ref::<JsString>() {
+        text.push_str(s)
+    } else if let Some(len) = uint8_length(input)? {
+        if len > max as f64 {
+            Err(text.too_large())
+        } else if len > f64::from(u32::MAX) {
+            Err(Stop::Refused(crate::batch::too_large_for_memory()))
+        } else {
+            text.push_bytes(input, 0, len as usize)
+        }
+    } else {
+        text.push_value(input)
+    };
+    match done {
+        Ok(()) => text.finish(),
+        Err(Stop::Refused(issue)) => Ok(Input::Refused(issue)),
+        Err(Stop::Misuse(e)) => Err(e),
+    }
+}
+
+/// Input of any accepted JS type as UTF-8 bytes (SPEC §1), at most the default maxBytes;
+/// misuse, and an input refused unread, are thrown (`unsupported_input`). For inputs that are
+/// not batches or runs (a summary, say), which have no result to carry an issue in.
+pub(crate) fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
+    match read_input(input, crate::options::DEFAULT_MAX_BYTES)? {
+        Input::Bytes(bytes) => Ok(bytes),
+        Input::Refused(issue) => Err(misuse("unsupported_input", &issue.message)),
+    }
+}
+
+/// `Array.isArray(v)`, never throwing.
+fn is_array(v: &JsValue) -> bool {
+    is_array_value(v)
+}
+
+/// Whether `v` is binary (a Uint8Array, or another typed array, buffer or view).
+fn is_binary(v: &JsValue) -> bool {
+    !matches!(binary_length(v).as_f64(), Some(n) if n < 0.0)
+}
+
+/// `options[key]`, read once; `None` when absent, undefined or null. A getter that throws is
+/// `invalid_option` (SPEC §6).
 fn get(options: &JsValue, key: &str) -> Result<Option<JsValue>, JsValue> {
-    let v = Reflect::get(options, &JsValue::from_str(key))?;
+    let got = get_option(options, key);
+    if !Array::is_array(&got) {
+        return Err(got);
+    }
+    let v = Array::from(&got).get(0);
     Ok(if v.is_undefined() || v.is_null() { None } else { Some(v) })
 }
 
@@ -187,8 +335,9 @@ fn decode_options(options: &JsValue) -> Result<Options, JsValue> {
     if options.is_undefined() || options.is_null() {
         return Ok(Options::default());
     }
-    if !options.is_object() || options.is_function() || Array::is_array(options) {
-        return Err(misuse("invalid_option", "options must be an object"));
+    let wrong = options_error(options);
+    if !wrong.is_null() {
+        return Err(wrong);
     }
     let warning_is_failure = match get(options, "warningIsFailure")? {
         None => None,
@@ -214,10 +363,24 @@ fn encode<T: ToJson>(value: &T) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&crate::out::to_json(value))
 }
 
-fn call<T: ToJson>(input: &JsValue, options: &JsValue, f: fn(&[u8], &Options) -> T) -> Result<JsValue, JsValue> {
+fn call<T: ToJson + Refused>(
+    input: &JsValue,
+    options: &JsValue,
+    f: fn(&[u8], &Options) -> T,
+) -> Result<JsValue, JsValue> {
+    let (options, input) = decode(input, options)?;
+    match input {
+        Input::Bytes(bytes) => encode(&f(&bytes, &options)),
+        Input::Refused(issue) => encode(&T::refused(issue, &options)),
+    }
+}
+
+/// The options and the input of a call (one copy of this code for every export).
+#[inline(never)]
+fn decode(input: &JsValue, options: &JsValue) -> Result<(Options, Input), JsValue> {
     let options = decode_options(options)?;
-    let bytes = input_bytes(input)?;
-    encode(&f(&bytes, &options))
+    let input = read_input(input, options.max_bytes())?;
+    Ok((options, input))
 }
 
 /// Check one run (SPEC §2, §3). Bad data is reported in `issues`, never thrown.
@@ -255,8 +418,11 @@ pub fn normalize_runs(
     #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let options = decode_options(&options.unwrap_or(JsValue::UNDEFINED))?;
-    let bytes = input_bytes(&input)?;
-    let (tally, columns) = Batch::new(&options, Columns::default()).whole(&bytes);
+    let batch = Batch::new(&options, Columns::default());
+    let (tally, columns) = match read_input(&input, options.max_bytes())? {
+        Input::Bytes(bytes) => batch.whole(&bytes),
+        Input::Refused(issue) => batch.refuse(issue),
+    };
     // Everything but the runs goes the usual way; `runs` comes first, as an empty placeholder.
     let result = encode(&NormalizeRunsResult::new(Vec::new(), tally))?;
     let nums = js_sys::Float64Array::from(columns.nums.as_slice());
@@ -348,17 +514,60 @@ pub fn summarize_runs(
     call(&input, &options.unwrap_or(JsValue::UNDEFINED), crate::summarize_runs)
 }
 
-fn chunk_bytes(chunk: &JsValue) -> Result<Vec<u8>, JsValue> {
+/// A stream's chunk is copied into wasm memory this much at a time, so that a chunk of any
+/// size costs no more memory than this (SPEC §7: memory bounded by the longest record).
+const STRETCH: usize = 1 << 20;
+
+/// Hand a chunk (a string or a Uint8Array) to `push` a stretch at a time. Nothing called here
+/// runs a user's JavaScript or throws, so a stream is never left borrowed (SPEC §6).
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+fn each_stretch(chunk: &JsValue, push: &mut dyn FnMut(&[u8])) -> Result<(), JsValue> {
+    let memory = wasm_bindgen::memory();
+    let mut buf: Vec<u8> = Vec::new();
+    let room = |buf: &mut Vec<u8>, len: usize| -> Result<u32, JsValue> {
+        if buf.len() < len {
+            buf.try_reserve(len - buf.len())
+                .map_err(|_| misuse("unsupported_input", "no memory for the chunk's next stretch"))?;
+            buf.resize(len, 0);
+        }
+        Ok(buf.as_ptr() as usize as u32)
+    };
     if let Some(s) = chunk.dyn_ref::<JsString>() {
-        Ok(encode_string(s))
-    } else if let Some(b) = chunk.dyn_ref::<Uint8Array>() {
-        Ok(b.to_vec())
-    } else {
-        Err(misuse(
+        let units = s.length() as usize;
+        let len = STRETCH.min(units.saturating_mul(3)).max(4);
+        let ptr = room(&mut buf, len)?;
+        let mut done = 0usize;
+        while done < units {
+            let written = encode_at(s, done as u32, &memory, ptr, len as u32);
+            let Some(written) = written.as_f64() else { return Err(written) };
+            let read = encoded_units() as usize;
+            if read == 0 {
+                return Err(misuse("unsupported_input", "the chunk cannot be encoded"));
+            }
+            push(buf.get(..(written as usize).min(len)).unwrap_or_default());
+            done += read;
+        }
+        return Ok(());
+    }
+    let Some(total) = uint8_length(chunk)? else {
+        return Err(misuse(
             "unsupported_input",
             &text!("push takes a string or a Uint8Array, got ", chunk.js_typeof().as_string().unwrap_or_default()),
-        ))
+        ));
+    };
+    let len = (STRETCH as f64).min(total) as usize;
+    let ptr = room(&mut buf, len)?;
+    let mut at = 0.0;
+    while at < total {
+        let n = len.min((total - at) as usize);
+        let copied = copy_bytes(chunk, &memory, ptr, at, n as u32);
+        if copied.as_f64().is_none() {
+            return Err(copied);
+        }
+        push(buf.get(..n).unwrap_or_default());
+        at += n as f64;
     }
+    Ok(())
 }
 
 fn finished() -> JsValue {
@@ -370,7 +579,8 @@ fn finished() -> JsValue {
 /// `free()` (or use `using`) to release a stream you abandon; otherwise the garbage collector does.
 #[wasm_bindgen(js_name = SummaryStream)]
 pub struct SummaryStream {
-    inner: Option<crate::SummaryStream>,
+    /// Boxed, so that `finish()` releases it all, not just what it points to.
+    inner: Option<Box<crate::SummaryStream>>,
 }
 
 #[wasm_bindgen(js_class = SummaryStream)]
@@ -381,7 +591,7 @@ impl SummaryStream {
         #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
     ) -> Result<SummaryStream, JsValue> {
         let options = decode_options(&options.unwrap_or(JsValue::UNDEFINED))?;
-        Ok(SummaryStream { inner: Some(crate::SummaryStream::new(&options)) })
+        Ok(SummaryStream { inner: Some(Box::new(crate::SummaryStream::new(&options))) })
     }
 
     /// Take the next chunk: a string or UTF-8 bytes, cut anywhere (even inside a character).
@@ -390,9 +600,7 @@ impl SummaryStream {
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] chunk: JsValue,
     ) -> Result<(), JsValue> {
         let stream = self.inner.as_mut().ok_or_else(finished)?;
-        let bytes = chunk_bytes(&chunk)?;
-        stream.push(&bytes);
-        Ok(())
+        each_stretch(&chunk, &mut |bytes| stream.push(bytes))
     }
 
     /// The summary of everything pushed. The stream cannot be used after this.
@@ -403,33 +611,24 @@ impl SummaryStream {
     }
 }
 
+/// For the command-line tool (not part of the package's API, not re-exported by pkg/): whether
+/// more chunks can no longer change the stream's result, so that reading can stop (say, at
+/// maxBytes of /dev/zero). A finished stream is settled.
+#[wasm_bindgen(js_name = streamSettled, skip_typescript)]
+pub fn stream_settled(stream: &SummaryStream) -> bool {
+    stream.inner.as_ref().is_none_or(|s| s.settled())
+}
+
 /// A core misuse as the `SyncRunError` to throw.
 fn thrown(m: crate::Misuse) -> JsValue {
     misuse(m.code.as_str(), &m.message)
 }
 
-/// The JSON text of a small value (a summary without its long arrays, a `Health`, options), as
-/// `input_bytes` writes it but into a buffer that starts small: `write_json`'s first mebibyte
-/// took longer to zero than judging the summary takes.
+/// The JSON text of a small value (a summary without its long arrays, a `Health`, options),
+/// read as every input is read (`read_input`: no JavaScript that can throw under Rust frames,
+/// and a buffer that grows with the text, never a mebibyte zeroed up front).
 fn small_json(value: &JsValue) -> Result<Vec<u8>, JsValue> {
-    let writer = value_to_json(value);
-    let Some(writer) = writer.dyn_ref::<JsonWriter>() else { return Err(writer) };
-    let mut out: Vec<u8> = Vec::new();
-    loop {
-        let at = out.len();
-        let stretch = at.clamp(4096, 1 << 20);
-        out.resize(at + stretch, 0);
-        let result = writer.write(&view_of(&out, at, stretch));
-        let Some(n) = result.as_f64() else { return Err(result) };
-        let (written, done) = if n < 0.0 { (-1.0 - n, true) } else { (n, false) };
-        if !(written > 0.0 || done) {
-            return Err(misuse("unsupported_input", "the input cannot be read as a JSON value"));
-        }
-        out.truncate(at + (written as usize).min(stretch));
-        if done {
-            return Ok(out);
-        }
-    }
+    input_bytes(value)
 }
 
 /// A summary or `Health` (`name` in messages) as JSON text: an object, or `null` where
@@ -442,12 +641,12 @@ fn figures_bytes(value: &JsValue, name: &str, nullable: bool) -> Result<Vec<u8>,
     if nullable && value.is_null() {
         return Ok(b"null".to_vec());
     }
-    if !value.is_object() || value.is_instance_of::<Uint8Array>() {
+    if !value.is_object() || is_binary(value) {
         let got =
             if value.is_null() { String::from("null") } else { value.js_typeof().as_string().unwrap_or_default() };
         return Err(misuse("invalid_summary", &text!(name, " must be an object, got ", got)));
     }
-    if name != "summary" || Array::is_array(value) {
+    if name != "summary" || is_array(value) {
         return small_json(value);
     }
     let copy = without_unread(value);
@@ -471,7 +670,11 @@ export function withoutUnread(v) {
     }
     return copy;
   } catch (e) {
-    return String(e && e.message);
+    try {
+      return String(e && e.message);
+    } catch {
+      return 'an exception that cannot be described';
+    }
   }
 }")]
 extern "C" {
@@ -484,7 +687,7 @@ extern "C" {
 fn options_bytes(options: Option<JsValue>) -> Result<Option<Vec<u8>>, JsValue> {
     match options {
         Some(v) if !v.is_undefined() && !v.is_null() => {
-            if !v.is_object() || Array::is_array(&v) || v.is_instance_of::<Uint8Array>() {
+            if !v.is_object() || is_array(&v) || is_binary(&v) {
                 return Err(misuse("invalid_option", "options must be an object"));
             }
             small_json(&v).map(Some)
@@ -537,7 +740,7 @@ pub fn format_metrics(
 /// normalized runs (as NDJSON text) and issues are handed out as soon as they are found.
 #[wasm_bindgen(js_name = RecordStream)]
 pub struct RecordStream {
-    inner: Option<crate::RecordStream>,
+    inner: Option<Box<crate::RecordStream>>,
 }
 
 #[wasm_bindgen(js_class = RecordStream)]
@@ -547,7 +750,7 @@ impl RecordStream {
         #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
     ) -> Result<RecordStream, JsValue> {
         let options = decode_options(&options.unwrap_or(JsValue::UNDEFINED))?;
-        Ok(RecordStream { inner: Some(crate::RecordStream::new(&options)) })
+        Ok(RecordStream { inner: Some(Box::new(crate::RecordStream::new(&options))) })
     }
 
     /// Take the next chunk; returns `{ runs: string, issues: Issue[] }` found so far and not yet handed out.
@@ -557,8 +760,19 @@ impl RecordStream {
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] chunk: JsValue,
     ) -> Result<JsValue, JsValue> {
         let stream = self.inner.as_mut().ok_or_else(finished)?;
-        let bytes = chunk_bytes(&chunk)?;
-        encode(&stream.push(&bytes))
+        let mut found = crate::RecordBatch { runs: String::new(), issues: Vec::new(), counts: None };
+        each_stretch(&chunk, &mut |bytes| {
+            let mut batch = stream.push(bytes);
+            found.runs.push_str(&batch.runs);
+            found.issues.append(&mut batch.issues);
+        })?;
+        encode(&found)
+    }
+
+    /// Whether more chunks can no longer change the result (see `streamSettled`).
+    #[wasm_bindgen(skip_typescript)]
+    pub fn settled(&self) -> bool {
+        self.inner.as_ref().is_none_or(|s| s.settled())
     }
 
     /// The rest, with the batch's counts.

@@ -85,12 +85,51 @@ fn spec2_every_key_but_error_is_required() {
 #[test]
 fn spec2_id_string_is_trimmed_of_unicode_white_space() {
     assert_eq!(normalized(&R::base().s("id", "  abc \t\n"), "id"), json!("abc"));
-    assert_eq!(normalized(&R::base().s("id", "\u{3000}\u{A0}abc\u{2003}\u{85}"), "id"), json!("abc"));
+    assert_eq!(normalized(&R::base().s("id", "\u{3000}\u{A0}abc\u{2003}\u{2028}"), "id"), json!("abc"));
     assert_eq!(normalized(&R::base().s("id", " a b "), "id"), json!("a b"));
     // White space inside is kept: NBSP is not a control character.
     assert_eq!(normalized(&R::base().s("id", "a\u{A0}b"), "id"), json!("a\u{A0}b"));
-    // U+FEFF is not Unicode White_Space (JavaScript's trim() would remove it): kept.
-    assert_eq!(normalized(&R::base().s("id", "\u{FEFF}abc"), "id"), json!("\u{FEFF}abc"));
+}
+
+// SPEC §2: "trimmed of white space" is JavaScript's trim(): U+FEFF is removed, U+0085 is not
+// (Rust's str::trim does the opposite), for ids, statuses and error messages alike.
+#[test]
+fn spec2_trim_is_javascripts_trim() {
+    assert_eq!(normalized(&R::base().s("id", "\u{FEFF}abc\u{FEFF}"), "id"), json!("abc"));
+    assert_eq!(normalized(&R::base().s("id", "\u{FEFF} \u{205F}abc\u{1680}\u{FEFF}"), "id"), json!("abc"));
+    // U+0085 stays, and is a control character (U+007F–U+009F) in an id.
+    rejected(&R::base().s("id", "abc\u{85}"), "invalid_id", "/id");
+    rejected(&R::base().s("id", "\u{85}"), "invalid_id", "/id");
+    assert_eq!(normalized(&R::base().s("status", "\u{FEFF}Success\u{FEFF}"), "status"), json!("success"));
+    rejected(&R::base().s("status", "success\u{85}"), "unknown_status", "/status");
+    let failed = R::base().s("status", "failed");
+    assert_eq!(normalized(&failed.clone().s("error", "\u{FEFF} boom \u{FEFF}"), "error"), json!("boom"));
+    assert_eq!(normalized(&failed.clone().s("error", "\u{85}boom\u{85}"), "error"), json!("\u{85}boom\u{85}"));
+    // Blank as JavaScript sees it: null; U+0085 alone is not blank.
+    let blank = normalize_run(failed.clone().s("error", "\u{FEFF}\u{3000}").text().as_bytes(), &opts());
+    assert_eq!(val(&blank.run)["error"], Value::Null);
+    assert_eq!(normalized(&failed.s("error", "\u{85}"), "error"), json!("\u{85}"));
+}
+
+// SPEC §2 id: no lone surrogate (a `\ud800` escape with no pair) — an invalid_id, not a U+FFFD
+// that would make two different ids false duplicates. A pair is one character.
+#[test]
+fn spec2_id_with_a_lone_surrogate_is_invalid_id() {
+    for raw in [r#""\ud800""#, r#""a\udfffb""#, r#""\ud83d""#, r#""x\ude00\ud83d""#, r#"" \ud800 ""#] {
+        rejected(&R::base().set("id", raw), "invalid_id", "/id");
+    }
+    assert_eq!(normalized(&R::base().set("id", r#""\ud83d\ude00""#), "id"), json!("😀"));
+    assert_eq!(normalized(&R::base().set("id", r#""a\u00e9""#), "id"), json!("aé"));
+    // A real U+FFFD is a character like any other.
+    assert_eq!(normalized(&R::base().s("id", "a\u{FFFD}"), "id"), json!("a\u{FFFD}"));
+    // Elsewhere (an error message) a lone surrogate is read as U+FFFD, as TextDecoder reads it.
+    let failed = R::base().s("status", "failed").set("error", r#""bad \ud800""#);
+    assert_eq!(normalized(&failed, "error"), json!("bad \u{FFFD}"));
+    // In a batch: two such ids are two invalid runs, not a run and its duplicate.
+    let a = R::base().set("id", r#""\ud800""#).text();
+    let b = R::base().set("id", r#""\ud801""#).text();
+    let s = syncrun::summarize_runs(format!("[{a},{b}]").as_bytes(), &opts());
+    assert_eq!((s.records, s.valid, s.invalid, s.duplicates), (2, 0, 2, 0));
 }
 
 // SPEC §2 id: 1–64 code points (counted after trimming, not in bytes).

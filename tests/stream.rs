@@ -192,7 +192,8 @@ fn spec7_options() {
 // SPEC §7 with §3.1 input_too_large: the limit counts every byte pushed, whatever else is wrong.
 #[test]
 fn spec7_max_bytes() {
-    let text = ndjson(&runs_with_unicode());
+    // One JSON document is one record: maxBytes bounds it all, as in the batch function.
+    let text = array(&runs_with_unicode());
     let n = text.len() as u64;
     for max in [0, 1, n / 2, n - 1, n] {
         check(text.as_bytes(), &Options { max_bytes: Some(max), ..opts() });
@@ -204,6 +205,51 @@ fn spec7_max_bytes() {
     // Invalid JSON early and too large later.
     let broken = format!("[oops{}", " ".repeat(100));
     check(broken.as_bytes(), &Options { max_bytes: Some(50), ..opts() });
+    // NDJSON whose lines all fit: the batch function's result, whatever the whole text's size.
+    let lines = ndjson(&runs_with_unicode());
+    let longest = lines.lines().map(str::len).max().unwrap_or(0) as u64;
+    let whole = summarize_runs(lines.as_bytes(), &opts());
+    for size in [1, 7, 64, lines.len()] {
+        let chunks: Vec<&[u8]> = lines.as_bytes().chunks(size).collect();
+        let got = stream_chunks(&chunks, &Options { max_bytes: Some(longest), ..opts() });
+        assert!(got == whole, "chunks of {size}: {}", differences(&got, &whole));
+    }
+}
+
+// SPEC §3.1, §7: in a stream, maxBytes bounds one NDJSON line: a longer line is input_too_large
+// at its record's path (with its line), its bytes are skipped, not held, and reading goes on at
+// the next line.
+#[test]
+fn spec7_max_bytes_bounds_one_ndjson_line() {
+    let runs = runs_with_unicode();
+    let short = ndjson(&runs[..2]);
+    let long_line = format!("{{\"id\": \"{}\"}}", "x".repeat(5000));
+    let blank_long = " ".repeat(5000);
+    let text = format!("{short}{long_line}\n{blank_long}\n{short}{long_line}");
+    let max = short.lines().map(str::len).max().unwrap_or(0) as u64 + 10;
+    let options = Options { max_bytes: Some(max), ..opts() };
+    // The reference: the same text with the long lines replaced by a line of the same record
+    // count that the batch function reports as one error; only that issue differs.
+    let reference = summarize_runs(format!("{short}{{}}\n\n{short}{{}}").as_bytes(), &opts());
+    for size in [1, 3, 100, 4096, text.len()] {
+        let chunks: Vec<&[u8]> = text.as_bytes().chunks(size).collect();
+        let got = stream_chunks(&chunks, &options);
+        assert_eq!(
+            (got.records, got.valid, got.invalid),
+            (reference.records, reference.valid, reference.invalid),
+            "chunks of {size}"
+        );
+        assert_eq!(got.records, 6, "the long lines are records, the blank one is not");
+        let too_large: Vec<(&str, Option<u64>)> = got
+            .issues
+            .iter()
+            .filter(|i| i.code.as_str() == "input_too_large")
+            .map(|i| (i.path.as_str(), i.line))
+            .collect();
+        assert_eq!(too_large, [("/2", Some(3)), ("/5", Some(7))], "chunks of {size}: {:?}", got.issues);
+        assert_eq!(got.success_rate, reference.success_rate, "chunks of {size}");
+        assert_eq!(val(&got.duration_ms), val(&reference.duration_ms), "chunks of {size}");
+    }
 }
 
 // SPEC §7 on the project's payloads (tests/data).

@@ -36,6 +36,22 @@ fn cuts(data: &[u8]) -> Option<(Options, Vec<&[u8]>)> {
 fuzz_target!(|data: &[u8]| {
     let Some((options, chunks)) = cuts(data) else { return };
     let text: Vec<u8> = chunks.concat();
+    // SPEC §3.1, §7: a stream's maxBytes bounds one record, the batch function's the whole text;
+    // the two agree when the whole text fits. A longer text goes through both streams under the
+    // limit (which must not panic), and is then compared with no limit.
+    let fits = options.max_bytes.is_none_or(|max| text.len() as u64 <= max);
+    if !fits {
+        let mut stream = SummaryStream::new(&options);
+        let mut records = RecordStream::new(&options);
+        for c in &chunks {
+            stream.push(c);
+            records.push(c);
+        }
+        let (summary, last) = (stream.finish(), records.finish());
+        assert!(summary.records >= summary.valid + summary.invalid, "counts add up");
+        assert!(last.counts.is_some(), "finish gives the counts");
+    }
+    let options = if fits { options } else { Options { max_bytes: None, ..options } };
 
     let mut stream = SummaryStream::new(&options);
     for c in &chunks {

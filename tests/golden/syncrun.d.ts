@@ -607,6 +607,8 @@ export interface InitOutput {
     readonly recordstream_finish: (a: number) => [number, number, number];
     readonly recordstream_new: (a: number) => [number, number, number];
     readonly recordstream_push: (a: number, b: any) => [number, number, number];
+    readonly recordstream_settled: (a: number) => number;
+    readonly streamSettled: (a: number) => number;
     readonly summarizeRun: (a: any, b: number) => [number, number, number];
     readonly summarizeRuns: (a: any, b: number) => [number, number, number];
     readonly summarystream_finish: (a: number) => [number, number, number];

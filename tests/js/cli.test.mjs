@@ -310,7 +310,8 @@ describe("validate", () => {
     for (const [args, code] of [
       [[file("broken.json")], "invalid_json"],
       [[file("latin1.json")], "invalid_utf8"],
-      [["--max-bytes", "100", file("runs.ndjson")], "input_too_large"],
+      // (SPEC §3.1: in NDJSON, maxBytes bounds each line; as one JSON document, the whole text.)
+      [["--max-bytes", "100", "--format", "json", file("runs.ndjson")], "input_too_large"],
       [["--format", "json", file("runs.ndjson")], "invalid_json"],
     ]) {
       const r = await cli(["validate", "--json", ...args]);
