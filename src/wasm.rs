@@ -520,8 +520,13 @@ const STRETCH: usize = 1 << 20;
 
 /// Hand a chunk (a string or a Uint8Array) to `push` a stretch at a time. Nothing called here
 /// runs a user's JavaScript or throws, so a stream is never left borrowed (SPEC §6).
+///
+/// `carry` is a stream's string chunks' seam (SPEC §7: a string chunk may end between the two
+/// halves of a surrogate pair): a chunk's last UTF-16 unit, when it is a pair's first half, is
+/// held back and joined to the next chunk's first unit; with no second half after it, it is
+/// U+FFFD, as `TextEncoder` writes a lone half of the concatenated text.
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
-fn each_stretch(chunk: &JsValue, push: &mut dyn FnMut(&[u8])) -> Result<(), JsValue> {
+fn each_stretch(chunk: &JsValue, carry: &mut Carry, push: &mut dyn FnMut(&[u8])) -> Result<(), JsValue> {
     let memory = wasm_bindgen::memory();
     let mut buf: Vec<u8> = Vec::new();
     let room = |buf: &mut Vec<u8>, len: usize| -> Result<u32, JsValue> {
@@ -532,11 +537,32 @@ fn each_stretch(chunk: &JsValue, push: &mut dyn FnMut(&[u8])) -> Result<(), JsVa
         }
         Ok(buf.as_ptr() as usize as u32)
     };
-    if let Some(s) = chunk.dyn_ref::<JsString>() {
-        let units = s.length() as usize;
+    if let Some(whole) = chunk.dyn_ref::<JsString>() {
+        let mut units = whole.length() as usize;
+        let mut done = 0usize;
+        if units > 0 {
+            if let Some(high) = carry.high.take() {
+                let low = whole.char_code_at(0) as u32;
+                if is_low_surrogate(low) {
+                    push(&pair_utf8(high, low));
+                    done = 1;
+                } else {
+                    push(REPLACEMENT);
+                }
+            }
+            let last = whole.char_code_at(units as u32 - 1) as u32;
+            if units > done && is_high_surrogate(last) {
+                carry.high = Some(last);
+                units -= 1;
+            }
+        }
+        if done >= units {
+            return Ok(());
+        }
+        let held = units < whole.length() as usize;
+        let s = &if held { whole.slice(0, units as u32) } else { whole.clone() };
         let len = STRETCH.min(units.saturating_mul(3)).max(4);
         let ptr = room(&mut buf, len)?;
-        let mut done = 0usize;
         while done < units {
             let written = encode_at(s, done as u32, &memory, ptr, len as u32);
             let Some(written) = written.as_f64() else { return Err(written) };
@@ -555,6 +581,9 @@ fn each_stretch(chunk: &JsValue, push: &mut dyn FnMut(&[u8])) -> Result<(), JsVa
             &text!("push takes a string or a Uint8Array, got ", chunk.js_typeof().as_string().unwrap_or_default()),
         ));
     };
+    if carry.high.take().is_some() {
+        push(REPLACEMENT);
+    }
     let len = (STRETCH as f64).min(total) as usize;
     let ptr = room(&mut buf, len)?;
     let mut at = 0.0;
@@ -570,6 +599,40 @@ fn each_stretch(chunk: &JsValue, push: &mut dyn FnMut(&[u8])) -> Result<(), JsVa
     Ok(())
 }
 
+/// The seam between a stream's string chunks (see `each_stretch`).
+#[derive(Default)]
+struct Carry {
+    /// The first half of a surrogate pair that ended the last string chunk.
+    high: Option<u32>,
+}
+
+impl Carry {
+    /// The end of the text: a first half still held is a lone one.
+    fn flush(&mut self, push: &mut dyn FnMut(&[u8])) {
+        if self.high.take().is_some() {
+            push(REPLACEMENT);
+        }
+    }
+}
+
+/// U+FFFD in UTF-8: what `TextEncoder` writes for a lone surrogate.
+const REPLACEMENT: &[u8] = &[0xEF, 0xBF, 0xBD];
+
+fn is_high_surrogate(unit: u32) -> bool {
+    (0xD800..0xDC00).contains(&unit)
+}
+
+fn is_low_surrogate(unit: u32) -> bool {
+    (0xDC00..0xE000).contains(&unit)
+}
+
+/// The UTF-8 of the character a surrogate pair stands for.
+#[allow(clippy::cast_possible_truncation)]
+fn pair_utf8(high: u32, low: u32) -> [u8; 4] {
+    let c = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+    [0xF0 | (c >> 18) as u8, 0x80 | ((c >> 12) & 0x3F) as u8, 0x80 | ((c >> 6) & 0x3F) as u8, 0x80 | (c & 0x3F) as u8]
+}
+
 fn finished() -> JsValue {
     misuse("stream_finished", "this stream is finished; make a new one")
 }
@@ -581,6 +644,7 @@ fn finished() -> JsValue {
 pub struct SummaryStream {
     /// Boxed, so that `finish()` releases it all, not just what it points to.
     inner: Option<Box<crate::SummaryStream>>,
+    carry: Carry,
 }
 
 #[wasm_bindgen(js_class = SummaryStream)]
@@ -591,7 +655,7 @@ impl SummaryStream {
         #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
     ) -> Result<SummaryStream, JsValue> {
         let options = decode_options(&options.unwrap_or(JsValue::UNDEFINED))?;
-        Ok(SummaryStream { inner: Some(Box::new(crate::SummaryStream::new(&options))) })
+        Ok(SummaryStream { inner: Some(Box::new(crate::SummaryStream::new(&options))), carry: Carry::default() })
     }
 
     /// Take the next chunk: a string or UTF-8 bytes, cut anywhere (even inside a character).
@@ -600,13 +664,14 @@ impl SummaryStream {
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] chunk: JsValue,
     ) -> Result<(), JsValue> {
         let stream = self.inner.as_mut().ok_or_else(finished)?;
-        each_stretch(&chunk, &mut |bytes| stream.push(bytes))
+        each_stretch(&chunk, &mut self.carry, &mut |bytes| stream.push(bytes))
     }
 
     /// The summary of everything pushed. The stream cannot be used after this.
     #[wasm_bindgen(unchecked_return_type = "BatchSummary")]
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
-        let stream = self.inner.take().ok_or_else(finished)?;
+        let mut stream = self.inner.take().ok_or_else(finished)?;
+        self.carry.flush(&mut |bytes| stream.push(bytes));
         encode(&stream.finish())
     }
 }
@@ -741,6 +806,7 @@ pub fn format_metrics(
 #[wasm_bindgen(js_name = RecordStream)]
 pub struct RecordStream {
     inner: Option<Box<crate::RecordStream>>,
+    carry: Carry,
 }
 
 #[wasm_bindgen(js_class = RecordStream)]
@@ -750,7 +816,7 @@ impl RecordStream {
         #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
     ) -> Result<RecordStream, JsValue> {
         let options = decode_options(&options.unwrap_or(JsValue::UNDEFINED))?;
-        Ok(RecordStream { inner: Some(Box::new(crate::RecordStream::new(&options))) })
+        Ok(RecordStream { inner: Some(Box::new(crate::RecordStream::new(&options))), carry: Carry::default() })
     }
 
     /// Take the next chunk; returns `{ runs: string, issues: Issue[] }` found so far and not yet handed out.
@@ -761,7 +827,7 @@ impl RecordStream {
     ) -> Result<JsValue, JsValue> {
         let stream = self.inner.as_mut().ok_or_else(finished)?;
         let mut found = crate::RecordBatch { runs: String::new(), issues: Vec::new(), counts: None };
-        each_stretch(&chunk, &mut |bytes| {
+        each_stretch(&chunk, &mut self.carry, &mut |bytes| {
             let mut batch = stream.push(bytes);
             found.runs.push_str(&batch.runs);
             found.issues.append(&mut batch.issues);
@@ -778,8 +844,13 @@ impl RecordStream {
     /// The rest, with the batch's counts.
     #[wasm_bindgen(unchecked_return_type = "RecordBatch")]
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
-        let stream = self.inner.take().ok_or_else(finished)?;
-        encode(&stream.finish())
+        let mut stream = self.inner.take().ok_or_else(finished)?;
+        let mut found = crate::RecordBatch { runs: String::new(), issues: Vec::new(), counts: None };
+        self.carry.flush(&mut |bytes| found = stream.push(bytes));
+        let mut rest = stream.finish();
+        found.runs.push_str(&rest.runs);
+        found.issues.append(&mut rest.issues);
+        encode(&crate::RecordBatch { counts: rest.counts, ..found })
     }
 }
 

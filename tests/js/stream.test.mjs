@@ -50,10 +50,10 @@ function streamed(chunks, options) {
   }
 }
 
-/** Whether a JS string may be cut before index `i` (not between the halves of a surrogate pair). */
-function legalCut(text, i) {
+/** Whether cutting a JS string before index `i` falls between the halves of a surrogate pair. */
+function insidePair(text, i) {
   const c = text.charCodeAt(i - 1);
-  return !(c >= 0xd800 && c <= 0xdbff);
+  return c >= 0xd800 && c <= 0xdbff;
 }
 
 test("SPEC §7: the small input has what the cuts must survive", () => {
@@ -81,15 +81,14 @@ for (const [name, text] of [
     }
   });
 
-  test(`SPEC §7: ${name} cut at every legal string offset equals summarizeRuns`, () => {
+  test(`SPEC §7: ${name} cut at every string offset, between the halves of a surrogate pair too, equals summarizeRuns`, () => {
     const whole = summarizeRuns(text);
-    let cuts = 0;
+    let pairs = 0;
     for (let i = 0; i <= text.length; i++) {
-      if (!legalCut(text, i)) continue;
-      cuts++;
+      if (insidePair(text, i)) pairs++;
       assert.deepEqual(streamed([text.slice(0, i), text.slice(i)]), whole, `cut at UTF-16 index ${i}`);
     }
-    assert.ok(cuts < text.length + 1, "some offsets fall inside a surrogate pair and are skipped");
+    assert.ok(pairs > 0, "some cuts fall between the halves of a surrogate pair");
   });
 }
 
@@ -163,8 +162,12 @@ function generate(seed, n) {
   return lines.join(rnd() < 0.3 ? "\r\n" : "\n") + (rnd() < 0.5 ? "\n" : "");
 }
 
-/** Cut `text` into random pieces: bytes (anywhere) or strings (at legal offsets). */
-function randomChunks(text, rnd, asBytes, maxLen) {
+/**
+ * Cut `text` into random pieces: bytes (anywhere) or strings (anywhere, between the halves of a
+ * surrogate pair too, unless `wholePairs`: a piece that will be encoded on its own must not hold
+ * a lone half).
+ */
+function randomChunks(text, rnd, asBytes, maxLen, wholePairs = false) {
   const out = [];
   if (asBytes) {
     const bytes = enc.encode(text);
@@ -177,7 +180,7 @@ function randomChunks(text, rnd, asBytes, maxLen) {
     let start = 0;
     for (let i = 0; i < text.length; ) {
       i = Math.min(i + 1 + Math.floor(rnd() * maxLen), text.length);
-      while (i < text.length && !legalCut(text, i)) i++;
+      while (wholePairs && i < text.length && insidePair(text, i)) i++;
       out.push(text.slice(start, i));
       start = i;
     }
@@ -199,8 +202,8 @@ test("SPEC §7: random chunkings of generated inputs equal summarizeRuns, with e
       const chunks = randomChunks(text, rnd, asBytes, maxLen);
       assert.deepEqual(streamed(chunks, options), whole, `seed ${seed}, ${asBytes ? "bytes" : "strings"} up to ${maxLen}`);
     }
-    // Mixed: strings and bytes in one stream (cut at legal string offsets).
-    const mixed = randomChunks(text, rnd, false, 50).map((c, i) => (i % 2 ? enc.encode(c) : c));
+    // Mixed: strings and bytes in one stream (never a lone half in a piece that is encoded).
+    const mixed = randomChunks(text, rnd, false, 50, true).map((c, i) => (i % 2 ? enc.encode(c) : c));
     assert.deepEqual(streamed(mixed, options), whole, `seed ${seed}, mixed chunks`);
   }
   // The generated inputs do reach what the chunkings must not disturb.
@@ -272,4 +275,31 @@ test("SPEC §7: a stream dropped without finish can be freed, and the module sta
   s.free();
   assert.throws(() => s.push("}"));
   assert.deepEqual(streamed([SMALL]), summarizeRuns(SMALL));
+});
+
+test("SPEC §7: one UTF-16 unit per string chunk, and empty chunks between the halves of a pair", () => {
+  const whole = summarizeRuns(SMALL);
+  assert.deepEqual(streamed(Array.from({ length: SMALL.length }, (_, i) => SMALL[i])), whole);
+  const cuts = [];
+  for (let i = 0; i < SMALL.length; i++) cuts.push(SMALL[i], "");
+  assert.deepEqual(streamed(cuts), whole);
+});
+
+test("SPEC §7: a lone first half of a pair, at the end or before bytes, is U+FFFD as in the whole text", () => {
+  // A run whose error message ends with the raw UTF-16 unit `unit` (JSON.stringify would escape it).
+  const { error: _, ...rest } = JSON.parse(SMALL.split("\n")[1]);
+  const record = (id, message, unit) => `${JSON.stringify({ ...rest, id, error: message }).slice(0, -2)}${unit}"}`;
+  // The text ends inside a lone first half: it is U+FFFD, as TextEncoder writes the whole text.
+  const ending = `${SMALL}\n${record("lone-1", "x", "\ud83d")}`;
+  const whole = summarizeRuns(ending);
+  assert.equal(whole.topErrors.find((e) => e.lastRunId === "lone-1")?.lastMessage, "x\ufffd");
+  assert.deepEqual(streamed([ending]), whole);
+  assert.deepEqual(streamed([ending.slice(0, -2), ending.slice(-2)]), whole);
+  assert.deepEqual(streamed([ending.slice(0, -3), ending.slice(-3, -2), "", ending.slice(-2)]), whole);
+  // A first half, then a chunk of bytes: the half is U+FFFD, and the bytes are read as they are.
+  const text = `${record("lone-2", "ab", "\ud83d")}\n`;
+  const cut = text.indexOf("\ud83d") + 1;
+  const got = streamed([text.slice(0, cut), new TextEncoder().encode(text.slice(cut))]);
+  assert.deepEqual(got, summarizeRuns(text));
+  assert.equal(got.topErrors[0].lastMessage, "ab\ufffd");
 });
