@@ -1,13 +1,16 @@
 //! Figures read back from JSON (SPEC §9, §10): a `BatchSummary` or a `Health` as an earlier call
 //! (or an earlier run, through a file) wrote it, and the options of `checkHealth` and
-//! `formatMetrics`. Read with the crate's own JSON reader into the typed structs, key by key, so
-//! that anything else is misuse naming the first wrong key (`summary.durationMs.p50 must be a
-//! number or null`). Keys the figures do not have are ignored.
+//! `formatMetrics`. Read with the crate's own JSON reader, then walked member by member along a
+//! static table of §5's keys and kinds, so that anything else is misuse naming the first wrong
+//! key (`summary.durationMs.p50 must be a number or null`). Keys the figures do not have are
+//! ignored.
+//!
+//! One walker interprets the tables: reading a summary field by field into the typed structs
+//! was a function call (and a clean-up path) per member, most of this module's .wasm. Only the
+//! figures SPEC §9 and §10 need are kept, in a flat [`Figures`].
 //!
 //! Each call runs once per judgement, never per run: entry points are `#[cold]` and helpers not
 //! inlined, for a smaller .wasm.
-
-use std::cell::RefCell;
 
 use crate::health::{
     Health, HealthCheck, HealthOptions, HealthRule, HealthStatus, Misuse, MisuseCode, Rules, Thresholds,
@@ -16,8 +19,386 @@ use crate::json::{Reader, Value, MAX_SAFE};
 use crate::metrics::MetricsOptions;
 use crate::out::text;
 use crate::run::SyncRunStatus;
-use crate::summary::{BatchSummary, ByStatus, LastFailure, LastSuccess, LastTerminal, Latest, RowTotals, Rows, Stats};
+use crate::summary::{BatchSummary, Stats};
 use crate::timestamp::parse_timestamp;
+
+/// Slots of [`Figures`]: the members of a `BatchSummary` that SPEC §9's rules and §10's metrics
+/// read. Counts and numbers as they are, timestamps as milliseconds since 1970, `NaN` for null.
+pub mod slot {
+    pub const RECORDS: usize = 0;
+    pub const VALID: usize = 1;
+    pub const INVALID: usize = 2;
+    pub const DUPLICATES: usize = 3;
+    /// Nine counts, in the order of `SyncRunStatus::ALL`.
+    pub const BY_STATUS: usize = 4;
+    pub const TERMINAL: usize = 13;
+    pub const SUCCESS_RATE: usize = 14;
+    pub const ROWS_FAILED: usize = 15;
+    pub const ATTEMPTED_ROWS: usize = 16;
+    pub const SKIPPED_ROWS: usize = 17;
+    pub const FAILURE_STREAK: usize = 18;
+    /// Stats: count, p50, p90, p95, p99, mean (see [`super::STATS`]).
+    pub const DURATION: usize = 19;
+    pub const QUEUED: usize = 25;
+    pub const QUERY_SIZE: usize = 31;
+    /// 1 when `lastSuccess` is an object, 0 when null.
+    pub const LAST_SUCCESS: usize = 37;
+    pub const LAST_SUCCESS_FINISHED: usize = 38;
+    pub const LAST_FAILURE_FINISHED: usize = 39;
+    pub const LATEST_CREATED: usize = 40;
+    /// 1 when `lastTerminal` is an object, 0 when null.
+    pub const LAST_TERMINAL: usize = 41;
+    pub const LAST_TERMINAL_DURATION: usize = 42;
+    pub const LAST_TERMINAL_QUERY_SIZE: usize = 43;
+    pub const LAST_TERMINAL_FAILURE_RATE: usize = 44;
+    /// How many there are.
+    pub const COUNT: usize = 45;
+    /// A member checked but not kept.
+    pub const NONE: u8 = 255;
+}
+
+/// The figures of a summary that health and metrics read, by [`slot`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figures(pub [f64; slot::COUNT]);
+
+#[allow(clippy::cast_precision_loss)]
+fn count(n: u64) -> f64 {
+    n as f64
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn int(n: Option<i64>) -> f64 {
+    n.map_or(f64::NAN, |n| n as f64)
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn ts(t: Option<&str>) -> f64 {
+    t.and_then(parse_timestamp).map_or(f64::NAN, |ms| ms as f64)
+}
+
+fn flag(present: bool) -> f64 {
+    if present {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+impl Figures {
+    /// The figures of a summary the package computed.
+    pub fn of(s: &BatchSummary) -> Figures {
+        use slot::*;
+        let mut f = [f64::NAN; COUNT];
+        let b = &s.by_status;
+        let by = [
+            b.success,
+            b.warning,
+            b.failed,
+            b.cancelled,
+            b.interrupted,
+            b.queued,
+            b.querying,
+            b.processing,
+            b.reporting,
+        ];
+        for (to, n) in f.iter_mut().skip(BY_STATUS).zip(by) {
+            *to = count(n);
+        }
+        let stats = |f: &mut [f64; COUNT], at: usize, st: &Stats| {
+            let v = [count(st.count), int(st.p50), int(st.p90), int(st.p95), int(st.p99), st.mean.unwrap_or(f64::NAN)];
+            for (to, v) in f.iter_mut().skip(at).zip(v) {
+                *to = v;
+            }
+        };
+        stats(&mut f, DURATION, &s.duration_ms);
+        stats(&mut f, QUEUED, &s.queued_ms);
+        stats(&mut f, QUERY_SIZE, &s.query_size);
+        f[RECORDS] = count(s.records);
+        f[VALID] = count(s.valid);
+        f[INVALID] = count(s.invalid);
+        f[DUPLICATES] = count(s.duplicates);
+        f[TERMINAL] = count(s.terminal);
+        f[SUCCESS_RATE] = s.success_rate.unwrap_or(f64::NAN);
+        f[ROWS_FAILED] = count(s.rows.failed.total);
+        f[ATTEMPTED_ROWS] = count(s.attempted_rows);
+        f[SKIPPED_ROWS] = count(s.skipped_rows);
+        f[FAILURE_STREAK] = count(s.failure_streak);
+        f[LAST_SUCCESS] = flag(s.last_success.is_some());
+        f[LAST_SUCCESS_FINISHED] = ts(s.last_success.as_ref().and_then(|l| l.finished_at.as_deref()));
+        f[LAST_FAILURE_FINISHED] = ts(s.last_failure.as_ref().and_then(|l| l.finished_at.as_deref()));
+        f[LATEST_CREATED] = ts(s.latest.as_ref().map(|l| l.created_at.as_str()));
+        f[LAST_TERMINAL] = flag(s.last_terminal.is_some());
+        if let Some(t) = &s.last_terminal {
+            f[LAST_TERMINAL_DURATION] = int(t.duration_ms);
+            f[LAST_TERMINAL_QUERY_SIZE] = count(t.query_size);
+            f[LAST_TERMINAL_FAILURE_RATE] = t.failure_rate.unwrap_or(f64::NAN);
+        }
+        Figures(f)
+    }
+}
+
+/// What a member must be. The order is that of [`EXPECTED`].
+#[derive(Clone, Copy)]
+enum Kind {
+    Count,
+    OptInt,
+    OptNum,
+    Num,
+    Bool,
+    OptBool,
+    Str,
+    OptStr,
+    Ts,
+    OptTs,
+    Status,
+    HealthStatus,
+    Rule,
+    /// Checked to be an array; its elements are not read.
+    Array,
+    /// An object whose members are the table's, their slots offset by `base`.
+    Obj(&'static [Member], u8),
+    /// The same, or null.
+    OptObj(&'static [Member], u8),
+}
+
+/// The end of "summary.x must be ...", per [`Kind`].
+const EXPECTED: [&str; 16] = [
+    "a whole number ≥ 0",
+    "a whole number or null",
+    "a number or null",
+    "a number",
+    "a boolean",
+    "a boolean or null",
+    "a string",
+    "a string or null",
+    "a timestamp",
+    "a timestamp or null",
+    "a run status",
+    "\"ok\", \"warning\", \"critical\" or \"unknown\"",
+    "a rule name",
+    "an array",
+    "an object",
+    "an object or null",
+];
+
+impl Kind {
+    fn expected(self) -> &'static str {
+        let i = match self {
+            Kind::Count => 0,
+            Kind::OptInt => 1,
+            Kind::OptNum => 2,
+            Kind::Num => 3,
+            Kind::Bool => 4,
+            Kind::OptBool => 5,
+            Kind::Str => 6,
+            Kind::OptStr => 7,
+            Kind::Ts => 8,
+            Kind::OptTs => 9,
+            Kind::Status => 10,
+            Kind::HealthStatus => 11,
+            Kind::Rule => 12,
+            Kind::Array => 13,
+            Kind::Obj(..) => 14,
+            Kind::OptObj(..) => 15,
+        };
+        EXPECTED.get(i).copied().unwrap_or_default()
+    }
+}
+
+/// A member of an object: its key, what it must be, and the slot its figure goes to
+/// ([`slot::NONE`]: checked, not kept; for an object or null: 1 or 0, present or not).
+struct Member(&'static str, Kind, u8);
+
+use Kind::*;
+
+const STATS: &[Member] = &[
+    Member("count", Count, 0),
+    Member("min", OptInt, slot::NONE),
+    Member("p50", OptInt, 1),
+    Member("p90", OptInt, 2),
+    Member("p95", OptInt, 3),
+    Member("p99", OptInt, 4),
+    Member("max", OptInt, slot::NONE),
+    Member("mean", OptNum, 5),
+];
+
+const TOTALS: &[Member] = &[
+    Member("added", Count, slot::NONE),
+    Member("changed", Count, slot::NONE),
+    Member("removed", Count, slot::NONE),
+    Member("total", Count, 0),
+];
+
+const N: u8 = slot::NONE;
+
+#[allow(clippy::cast_possible_truncation)]
+const fn at(slot: usize) -> u8 {
+    slot as u8
+}
+
+const BY_STATUS: &[Member] = &[
+    Member("success", Count, 0),
+    Member("warning", Count, 1),
+    Member("failed", Count, 2),
+    Member("cancelled", Count, 3),
+    Member("interrupted", Count, 4),
+    Member("queued", Count, 5),
+    Member("querying", Count, 6),
+    Member("processing", Count, 7),
+    Member("reporting", Count, 8),
+];
+
+const ROWS: &[Member] = &[
+    Member("planned", Obj(TOTALS, N), N),
+    Member("successful", Obj(TOTALS, N), N),
+    Member("failed", Obj(TOTALS, at(slot::ROWS_FAILED)), N),
+];
+
+const LATEST: &[Member] = &[Member("id", Str, N), Member("status", Status, N), Member("createdAt", Ts, 0)];
+
+const LAST_SUCCESS: &[Member] = &[Member("id", Str, N), Member("createdAt", Ts, N), Member("finishedAt", OptTs, 0)];
+
+const LAST_FAILURE: &[Member] = &[
+    Member("id", Str, N),
+    Member("status", Status, N),
+    Member("createdAt", Ts, N),
+    Member("finishedAt", OptTs, 0),
+    Member("error", OptStr, N),
+];
+
+const LAST_TERMINAL: &[Member] = &[
+    Member("id", Str, N),
+    Member("status", Status, N),
+    Member("createdAt", Ts, N),
+    Member("finishedAt", OptTs, N),
+    Member("durationMs", OptInt, 0),
+    Member("querySize", Count, 1),
+    Member("attemptedRows", Count, N),
+    Member("failedRows", Count, N),
+    Member("failureRate", OptNum, 2),
+];
+
+/// A `BatchSummary`'s members, in the order of SPEC §5 (so the first wrong key is named).
+/// `issues`, `topErrors` and `daily` must be arrays; their elements are not read (no rule and
+/// no metric needs them).
+const SUMMARY: &[Member] = &[
+    Member("records", Count, at(slot::RECORDS)),
+    Member("valid", Count, at(slot::VALID)),
+    Member("invalid", Count, at(slot::INVALID)),
+    Member("duplicates", Count, at(slot::DUPLICATES)),
+    Member("hasMore", OptBool, N),
+    Member("byStatus", Obj(BY_STATUS, at(slot::BY_STATUS)), N),
+    Member("terminal", Count, at(slot::TERMINAL)),
+    Member("inProgress", Count, N),
+    Member("succeeded", Count, N),
+    Member("failed", Count, N),
+    Member("successRate", OptNum, at(slot::SUCCESS_RATE)),
+    Member("rows", Obj(ROWS, 0), N),
+    Member("attemptedRows", Count, at(slot::ATTEMPTED_ROWS)),
+    Member("skippedRows", Count, at(slot::SKIPPED_ROWS)),
+    Member("failureRate", OptNum, N),
+    Member("durationMs", Obj(STATS, at(slot::DURATION)), N),
+    Member("queuedMs", Obj(STATS, at(slot::QUEUED)), N),
+    Member("firstCreatedAt", OptTs, N),
+    Member("lastCreatedAt", OptTs, N),
+    Member("latest", OptObj(LATEST, at(slot::LATEST_CREATED)), N),
+    Member("lastSuccess", OptObj(LAST_SUCCESS, at(slot::LAST_SUCCESS_FINISHED)), at(slot::LAST_SUCCESS)),
+    Member("lastFailure", OptObj(LAST_FAILURE, at(slot::LAST_FAILURE_FINISHED)), N),
+    Member("failureStreak", Count, at(slot::FAILURE_STREAK)),
+    Member("topErrors", Array, N),
+    Member("daily", Array, N),
+    Member("lastTerminal", OptObj(LAST_TERMINAL, at(slot::LAST_TERMINAL_DURATION)), at(slot::LAST_TERMINAL)),
+    Member("querySize", Obj(STATS, at(slot::QUERY_SIZE)), N),
+    Member("errorCount", Count, N),
+    Member("warningCount", Count, N),
+    Member("issues", Array, N),
+    Member("issuesTruncated", Bool, N),
+];
+
+/// A `HealthCheck`'s members; the slots are those of [`check`]'s figures.
+const CHECK: &[Member] = &[
+    Member("rule", Rule, 0),
+    Member("status", HealthStatus, 1),
+    Member("value", OptNum, 2),
+    Member("warning", Num, 3),
+    Member("critical", Num, 4),
+    Member("message", Str, 5),
+];
+
+/// A `Health`'s members (`checks` is read by [`health`]).
+const HEALTH: &[Member] = &[Member("status", HealthStatus, 0), Member("checks", Array, N)];
+
+/// The figure of a scalar `v` of kind `kind` (a status or rule as its position in its `ALL`,
+/// null as `NaN`, strings as 0: the caller takes those from the value), or `None` when `v`
+/// is not one.
+#[allow(clippy::cast_precision_loss)]
+fn scalar(kind: Kind, v: &Value) -> Option<f64> {
+    let position = |found: Option<usize>| found.map(|i| i as f64);
+    match (kind, v) {
+        (OptInt | OptNum | OptBool | OptStr | OptTs, Value::Null) => Some(f64::NAN),
+        (Count, Value::Number(n)) if (0.0..=MAX_SAFE).contains(n) && n.fract() == 0.0 => Some(*n),
+        (OptInt, Value::Number(n)) if n.abs() <= MAX_SAFE && n.fract() == 0.0 => Some(*n),
+        (OptNum | Num, Value::Number(n)) if n.is_finite() => Some(*n),
+        (Bool | OptBool, Value::Bool(b)) => Some(flag(*b)),
+        (Str | OptStr, Value::String(_)) => Some(0.0),
+        (Ts | OptTs, Value::String(s)) => parse_timestamp(s).map(|ms| ms as f64),
+        (Status, Value::String(s)) => position(SyncRunStatus::parse(s).map(|_| 0)),
+        (HealthStatus, Value::String(s)) => position(crate::health::HealthStatus::from_name(s).map(|h| h as usize)),
+        (Rule, Value::String(s)) => position(HealthRule::ALL.iter().position(|r| r.as_str() == s)),
+        (Array, Value::Array(_)) => Some(0.0),
+        _ => None,
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn wrong(code: MisuseCode, path: &str, key: &str, what: &str) -> Misuse {
+    Misuse { code, message: text!(path, ".", key, what) }
+}
+
+/// Check the members of `value` (named `path`) against `table`, writing figures to `out` at
+/// `base` + their slot, and the first string member with a slot to `string`.
+#[inline(never)]
+fn walk<'a>(
+    value: &'a Value,
+    path: &str,
+    table: &[Member],
+    base: u8,
+    out: &mut [f64],
+    string: &mut &'a str,
+) -> Result<(), Misuse> {
+    let code = MisuseCode::InvalidSummary;
+    let Value::Object(members) = value else {
+        return Err(Misuse { code, message: text!(path, " must be an object") });
+    };
+    for Member(key, kind, at) in table {
+        let Some((_, v)) = members.iter().find(|(k, _)| k == key) else {
+            return Err(wrong(code, path, key, " is missing"));
+        };
+        let store = |out: &mut [f64], at: u8, x: f64| {
+            if at != N && base != N {
+                if let Some(to) = out.get_mut(usize::from(base.wrapping_add(at))) {
+                    *to = x;
+                }
+            }
+        };
+        match (*kind, v) {
+            (Obj(sub, b) | OptObj(sub, b), Value::Object(_)) => {
+                store(out, *at, 1.0);
+                walk(v, &text!(path, ".", key), sub, if b == N { N } else { base.wrapping_add(b) }, out, string)?;
+            }
+            (OptObj(..), Value::Null) => store(out, *at, 0.0),
+            _ => {
+                let x = scalar(*kind, v).ok_or_else(|| wrong(code, path, key, &text!(" must be ", kind.expected())))?;
+                if let (Value::String(s), true) = (v, matches!(kind, Str) && *at != N) {
+                    *string = s;
+                }
+                store(out, *at, x);
+            }
+        }
+    }
+    Ok(())
+}
 
 /// The JSON text `text` as a value; misuse about `name` when it is not JSON.
 #[cold]
@@ -33,359 +414,58 @@ fn parse(text: &[u8], name: &str, code: MisuseCode) -> Result<Value, Misuse> {
     }
 }
 
-/// The first misuse found while reading one value. Getters record it and go on with a default,
-/// so that reading a summary is straight-line code: a `?` per member gave every member its own
-/// clean-up path, 17 KB of .wasm for `read_summary` alone.
-struct First {
-    code: MisuseCode,
-    misuse: RefCell<Option<Misuse>>,
-}
-
-impl First {
-    fn new(code: MisuseCode) -> First {
-        First { code, misuse: RefCell::new(None) }
-    }
-
-    #[inline(never)]
-    fn record(&self, message: String) {
-        let mut slot = self.misuse.borrow_mut();
-        if slot.is_none() {
-            *slot = Some(Misuse { code: self.code, message });
-        }
-    }
-
-    /// `value`, unless something was recorded.
-    fn result<T>(self, value: T) -> Result<T, Misuse> {
-        match self.misuse.into_inner() {
-            Some(m) => Err(m),
-            None => Ok(value),
-        }
-    }
-}
-
-const NO_MEMBERS: &[(String, Value)] = &[];
-
-/// The members of an object, and the path that names it in messages.
-struct Obj<'a> {
-    members: &'a [(String, Value)],
-    path: String,
-    first: &'a First,
-}
-
-impl<'a> Obj<'a> {
-    /// `value` as an object named `path` (recorded as misuse, and empty, if it is not one).
-    #[inline(never)]
-    fn of(value: &'a Value, path: String, first: &'a First) -> Obj<'a> {
-        let members = match value {
-            Value::Object(members) => members.as_slice(),
-            _ => {
-                first.record(text!(path, " must be an object"));
-                NO_MEMBERS
-            }
-        };
-        Obj { members, path, first }
-    }
-
-    #[inline(never)]
-    fn fail(&self, key: &str, expected: &str) {
-        self.first.record(text!(self.path, ".", key, " must be ", expected));
-    }
-
-    /// The value of `key` (the first, if the text had it twice); `null` and misuse when missing.
-    #[inline(never)]
-    fn get(&self, key: &str) -> &'a Value {
-        match self.members.iter().find(|(k, _)| k == key) {
-            Some((_, v)) => v,
-            None => {
-                self.first.record(text!(self.path, ".", key, " is missing"));
-                &Value::Null
-            }
-        }
-    }
-
-    /// `pick` of the value of `key`, or `T::default()` and misuse saying it must be `expected`.
-    #[inline(never)]
-    fn read<T: Default>(&self, key: &str, expected: &str, pick: fn(&Value) -> Option<T>) -> T {
-        match pick(self.get(key)) {
-            Some(v) => v,
-            None => {
-                self.fail(key, expected);
-                T::default()
-            }
-        }
-    }
-
-    fn count(&self, key: &str) -> u64 {
-        self.read(key, "a whole number ≥ 0", |v| match v {
-            // In range and whole: the cast is exact.
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            Value::Number(n) if (0.0..=MAX_SAFE).contains(n) && n.fract() == 0.0 => Some(*n as u64),
-            _ => None,
-        })
-    }
-
-    fn opt_int(&self, key: &str) -> Option<i64> {
-        self.read(key, "a whole number or null", |v| match v {
-            Value::Null => Some(None),
-            #[allow(clippy::cast_possible_truncation)]
-            Value::Number(n) if n.abs() <= MAX_SAFE && n.fract() == 0.0 => Some(Some(*n as i64)),
-            _ => None,
-        })
-    }
-
-    fn opt_num(&self, key: &str) -> Option<f64> {
-        self.read(key, "a number or null", |v| match v {
-            Value::Null => Some(None),
-            Value::Number(n) if n.is_finite() => Some(Some(*n)),
-            _ => None,
-        })
-    }
-
-    fn num(&self, key: &str) -> f64 {
-        self.read(key, "a number", |v| match v {
-            Value::Number(n) if n.is_finite() => Some(*n),
-            _ => None,
-        })
-    }
-
-    fn boolean(&self, key: &str) -> bool {
-        self.read(key, "a boolean", |v| match v {
-            Value::Bool(b) => Some(*b),
-            _ => None,
-        })
-    }
-
-    fn opt_bool(&self, key: &str) -> Option<bool> {
-        self.read(key, "a boolean or null", |v| match v {
-            Value::Null => Some(None),
-            Value::Bool(b) => Some(Some(*b)),
-            _ => None,
-        })
-    }
-
-    fn opt_string(&self, key: &str) -> Option<String> {
-        self.read(key, "a string or null", |v| match v {
-            Value::Null => Some(None),
-            Value::String(s) => Some(Some(s.clone())),
-            _ => None,
-        })
-    }
-
-    fn string(&self, key: &str) -> String {
-        self.read(key, "a string", |v| match v {
-            Value::String(s) => Some(s.clone()),
-            _ => None,
-        })
-    }
-
-    fn opt_timestamp(&self, key: &str) -> Option<String> {
-        self.read(key, "a timestamp or null", |v| match v {
-            Value::Null => Some(None),
-            Value::String(s) if parse_timestamp(s).is_some() => Some(Some(s.clone())),
-            _ => None,
-        })
-    }
-
-    fn timestamp(&self, key: &str) -> String {
-        self.read(key, "a timestamp", |v| match v {
-            Value::String(s) if parse_timestamp(s).is_some() => Some(s.clone()),
-            _ => None,
-        })
-    }
-
-    fn status(&self, key: &str) -> SyncRunStatus {
-        let status = self.read(key, "a run status", |v| match v {
-            Value::String(s) => SyncRunStatus::parse(s).map(Some),
-            _ => None,
-        });
-        status.unwrap_or(SyncRunStatus::Success)
-    }
-
-    fn health_status(&self, key: &str) -> HealthStatus {
-        let status = self.read(key, "\"ok\", \"warning\", \"critical\" or \"unknown\"", |v| match v {
-            Value::String(s) => HealthStatus::from_name(s).map(Some),
-            _ => None,
-        });
-        status.unwrap_or(HealthStatus::Unknown)
-    }
-
-    #[inline(never)]
-    fn object(&self, key: &str) -> Obj<'a> {
-        Obj::of(self.get(key), text!(self.path, ".", key), self.first)
-    }
-
-    #[inline(never)]
-    fn opt_object(&self, key: &str) -> Option<Obj<'a>> {
-        match self.get(key) {
-            Value::Null => None,
-            Value::Object(_) => Some(self.object(key)),
-            _ => {
-                self.fail(key, "an object or null");
-                None
-            }
-        }
-    }
-
-    #[inline(never)]
-    fn array(&self, key: &str) -> &'a [Value] {
-        match self.get(key) {
-            Value::Array(items) => items,
-            _ => {
-                self.fail(key, "an array");
-                &[]
-            }
-        }
-    }
-
-    /// An array whose elements are not read back: checked to be one, and empty.
-    fn unread<T>(&self, key: &str) -> Vec<T> {
-        self.array(key);
-        Vec::new()
-    }
-
-    #[inline(never)]
-    fn stats(&self, key: &str) -> Stats {
-        let s = self.object(key);
-        Stats {
-            count: s.count("count"),
-            min: s.opt_int("min"),
-            p50: s.opt_int("p50"),
-            p90: s.opt_int("p90"),
-            p95: s.opt_int("p95"),
-            p99: s.opt_int("p99"),
-            max: s.opt_int("max"),
-            mean: s.opt_num("mean"),
-        }
-    }
-
-    #[inline(never)]
-    fn totals(&self, key: &str) -> RowTotals {
-        let t = self.object(key);
-        RowTotals {
-            added: t.count("added"),
-            changed: t.count("changed"),
-            removed: t.count("removed"),
-            total: t.count("total"),
-        }
-    }
-}
-
-/// A `BatchSummary` from its JSON text (SPEC §5): every member checked, in the order of §5.
-/// `issues`, `topErrors` and `daily` must be arrays; their elements are not read (no rule and
-/// no metric needs them; the package does not even write them) and they come back empty.
+/// The figures of a `BatchSummary` (SPEC §5) from its JSON text: every member checked, in the
+/// order of §5.
 #[cold]
-pub fn read_summary(text: &[u8]) -> Result<BatchSummary, Misuse> {
+pub fn read_summary(text: &[u8]) -> Result<Figures, Misuse> {
     let value = parse(text, "summary", MisuseCode::InvalidSummary)?;
-    let first = First::new(MisuseCode::InvalidSummary);
-    let o = Obj::of(&value, String::from("summary"), &first);
-    // Struct fields are evaluated in the order written: §5's order, so the first wrong key is named.
-    let summary = BatchSummary {
-        records: o.count("records"),
-        valid: o.count("valid"),
-        invalid: o.count("invalid"),
-        duplicates: o.count("duplicates"),
-        has_more: o.opt_bool("hasMore"),
-        by_status: {
-            let by = o.object("byStatus");
-            ByStatus {
-                success: by.count("success"),
-                warning: by.count("warning"),
-                failed: by.count("failed"),
-                cancelled: by.count("cancelled"),
-                interrupted: by.count("interrupted"),
-                queued: by.count("queued"),
-                querying: by.count("querying"),
-                processing: by.count("processing"),
-                reporting: by.count("reporting"),
-            }
-        },
-        terminal: o.count("terminal"),
-        in_progress: o.count("inProgress"),
-        succeeded: o.count("succeeded"),
-        failed: o.count("failed"),
-        success_rate: o.opt_num("successRate"),
-        rows: {
-            let rows = o.object("rows");
-            Rows {
-                planned: rows.totals("planned"),
-                successful: rows.totals("successful"),
-                failed: rows.totals("failed"),
-            }
-        },
-        attempted_rows: o.count("attemptedRows"),
-        skipped_rows: o.count("skippedRows"),
-        failure_rate: o.opt_num("failureRate"),
-        duration_ms: o.stats("durationMs"),
-        queued_ms: o.stats("queuedMs"),
-        first_created_at: o.opt_timestamp("firstCreatedAt"),
-        last_created_at: o.opt_timestamp("lastCreatedAt"),
-        latest: o.opt_object("latest").map(|l| Latest {
-            id: l.string("id"),
-            status: l.status("status"),
-            created_at: l.timestamp("createdAt"),
-        }),
-        last_success: o.opt_object("lastSuccess").map(|l| LastSuccess {
-            id: l.string("id"),
-            created_at: l.timestamp("createdAt"),
-            finished_at: l.opt_timestamp("finishedAt"),
-        }),
-        last_failure: o.opt_object("lastFailure").map(|l| LastFailure {
-            id: l.string("id"),
-            status: l.status("status"),
-            created_at: l.timestamp("createdAt"),
-            finished_at: l.opt_timestamp("finishedAt"),
-            error: l.opt_string("error"),
-        }),
-        failure_streak: o.count("failureStreak"),
-        top_errors: o.unread("topErrors"),
-        daily: o.unread("daily"),
-        last_terminal: o.opt_object("lastTerminal").map(|t| LastTerminal {
-            id: t.string("id"),
-            status: t.status("status"),
-            created_at: t.timestamp("createdAt"),
-            finished_at: t.opt_timestamp("finishedAt"),
-            duration_ms: t.opt_int("durationMs"),
-            query_size: t.count("querySize"),
-            attempted_rows: t.count("attemptedRows"),
-            failed_rows: t.count("failedRows"),
-            failure_rate: t.opt_num("failureRate"),
-        }),
-        query_size: o.stats("querySize"),
-        error_count: o.count("errorCount"),
-        warning_count: o.count("warningCount"),
-        issues: o.unread("issues"),
-        issues_truncated: o.boolean("issuesTruncated"),
-    };
-    first.result(summary)
+    let mut f = [f64::NAN; slot::COUNT];
+    walk(&value, "summary", SUMMARY, 0, &mut f, &mut "")?;
+    Ok(Figures(f))
+}
+
+/// The status or rule at `position` of `all`.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn nth<T: Copy>(all: &[T], position: f64) -> Option<T> {
+    all.get(position as usize).copied()
 }
 
 /// A `Health` (SPEC §9) from a value named `path`; anything else is `invalid_summary`.
 #[cold]
-fn health(value: &Value, path: String) -> Result<Health, Misuse> {
-    let first = First::new(MisuseCode::InvalidSummary);
-    let o = Obj::of(value, path, &first);
-    let status = o.health_status("status");
+fn health(value: &Value, path: &str) -> Result<Health, Misuse> {
+    let mut f = [0.0; 6];
+    walk(value, path, HEALTH, 0, &mut f, &mut "")?;
+    let status = nth(&HealthStatus::ALL, f[0]).unwrap_or(HealthStatus::Unknown);
     let mut checks: Vec<HealthCheck> = Vec::new();
-    for (i, item) in o.array("checks").iter().enumerate() {
-        let c = Obj::of(item, text!(o.path, ".checks[", i, "]"), &first);
-        let rule = c.read("rule", "a rule name", |v| match v {
-            Value::String(s) => HealthRule::from_name(s).map(Some),
-            _ => None,
-        });
-        let Some(rule) = rule else { break };
-        if checks.iter().any(|x| x.rule == rule) {
-            c.fail("rule", "a rule not checked before in the list");
+    let items = match value {
+        Value::Object(members) => members.iter().find(|(k, _)| k == "checks").map(|(_, v)| v),
+        _ => None,
+    };
+    if let Some(Value::Array(items)) = items {
+        for (i, item) in items.iter().enumerate() {
+            let path = text!(path, ".checks[", i, "]");
+            let mut message = "";
+            walk(item, &path, CHECK, 0, &mut f, &mut message)?;
+            let Some(rule) = nth(&HealthRule::ALL, f[0]) else { break };
+            if checks.iter().any(|x| x.rule == rule) {
+                return Err(wrong(
+                    MisuseCode::InvalidSummary,
+                    &path,
+                    "rule",
+                    " must be a rule not checked before in the list",
+                ));
+            }
+            checks.push(HealthCheck {
+                rule,
+                status: nth(&HealthStatus::ALL, f[1]).unwrap_or(HealthStatus::Unknown),
+                value: Some(f[2]).filter(|v| !v.is_nan()),
+                warning: f[3],
+                critical: f[4],
+                message: String::from(message),
+            });
         }
-        checks.push(HealthCheck {
-            rule,
-            status: c.health_status("status"),
-            value: c.opt_num("value"),
-            warning: c.num("warning"),
-            critical: c.num("critical"),
-            message: c.string("message"),
-        });
     }
-    first.result(Health { status, checks })
+    Ok(Health { status, checks })
 }
 
 /// A `Health` from JSON text, or `None` for `null` when `nullable` (compareHealth's `previous`).
@@ -395,7 +475,7 @@ pub fn read_health(text: &[u8], name: &str, nullable: bool) -> Result<Option<Hea
     if nullable && value == Value::Null {
         return Ok(None);
     }
-    health(&value, String::from(name)).map(Some)
+    health(&value, name).map(Some)
 }
 
 /// The options object's members; `None` (no text, or `null`) is no options.
@@ -504,7 +584,7 @@ pub fn read_metrics_options(text: Option<&[u8]>) -> Result<MetricsOptions, Misus
     }
     let health = match member(&options, "health") {
         None | Some(Value::Null) => None,
-        Some(v) => Some(health(v, String::from("options.health"))?),
+        Some(v) => Some(health(v, "options.health")?),
     };
     Ok(MetricsOptions { labels, health })
 }
