@@ -127,9 +127,7 @@ struct Writer {
 impl Writer {
     #[inline(never)]
     fn family(&mut self, name: &str, kind: &str, help: &str) {
-        for piece in ["# HELP ", name, " ", help, "\n# TYPE ", name, " ", kind, "\n"] {
-            self.out.push_str(piece);
-        }
+        put(&mut self.out, &["# HELP ", name, " ", help, "\n# TYPE ", name, " ", kind, "\n"]);
     }
 
     /// `name{labels,own} value`, where `own` is the family's own label (`status="success"`:
@@ -139,25 +137,35 @@ impl Writer {
         if value.is_nan() {
             return;
         }
-        let o = &mut self.out;
-        o.push_str(name);
-        o.push_str(suffix);
-        if !self.labels.is_empty() || own.is_some() {
-            o.push('{');
-            o.push_str(&self.labels);
-            if let Some((key, v)) = own {
-                if !self.labels.is_empty() {
-                    o.push(',');
-                }
-                for piece in [key, "=\"", v, "\""] {
-                    o.push_str(piece);
-                }
-            }
-            o.push('}');
-        }
-        o.push(' ');
-        number(value, o);
-        o.push('\n');
+        let (key, v) = own.unwrap_or_default();
+        let (labels, own) = (!self.labels.is_empty(), own.is_some());
+        let pick = |on: bool, s: &'static str| if on { s } else { "" };
+        put(
+            &mut self.out,
+            &[
+                name,
+                suffix,
+                pick(labels || own, "{"),
+                &self.labels,
+                pick(labels && own, ","),
+                key,
+                pick(own, "=\""),
+                v,
+                pick(own, "\""),
+                pick(labels || own, "}"),
+                " ",
+            ],
+        );
+        number(value, &mut self.out);
+        self.out.push('\n');
+    }
+}
+
+/// `pieces` one after the other: one loop, where a `push_str` each was code of its own.
+#[inline(never)]
+fn put(o: &mut String, pieces: &[&str]) {
+    for p in pieces {
+        o.push_str(p);
     }
 }
 
@@ -185,6 +193,33 @@ fn escape(value: &str, o: &mut String) {
     o.push_str(value.get(plain..).unwrap_or_default());
 }
 
+/// A sample of a family: the name's suffix, the family's own label, the value (`NaN`: none).
+type Sample = (&'static str, Option<(&'static str, &'static str)>, f64);
+
+/// The `i`th sample of a family of the figures `f`; `None` past the last.
+#[inline(never)]
+fn nth(samples: &Samples, f: &[f64], i: usize) -> Option<Sample> {
+    match *samples {
+        Samples::Gauge(at, divisor) => (i == 0).then(|| ("", None, figure(f, at) / divisor)),
+        Samples::Labeled(key, values, at) => {
+            let v = values.get(i)?;
+            let at = if at == ROWS { ROW_KINDS.get(i).copied().unwrap_or(ROWS) } else { at + i };
+            Some(("", Some((key, *v)), figure(f, at)))
+        }
+        Samples::Summary(at) => {
+            let count = figure(f, at);
+            let mean = figure(f, at + 5);
+            match i {
+                4 => Some(("_sum", None, if mean.is_nan() { 0.0 } else { mean * count / 1000.0 })),
+                5 => Some(("_count", None, count)),
+                _ => ["0.5", "0.9", "0.95", "0.99"]
+                    .get(i)
+                    .map(|q| ("", Some(("quantile", *q)), figure(f, at + 1 + i) / MS)),
+            }
+        }
+    }
+}
+
 /// The Prometheus text of `summary` with `labels` on every sample and `health`'s checks, if
 /// given (SPEC §10). Label names must have passed [`check_label_name`].
 pub fn format_metrics(summary: &BatchSummary, labels: &[(String, String)], health: Option<&Health>) -> String {
@@ -198,34 +233,18 @@ pub(crate) fn write(figures: &Figures, labels: &[(String, String)], health: Opti
     let f = &figures.0;
     let mut user = String::new();
     for (i, (name, value)) in labels.iter().enumerate() {
-        if i > 0 {
-            user.push(',');
-        }
-        user.push_str(name);
-        user.push_str("=\"");
+        put(&mut user, &[if i > 0 { "," } else { "" }, name, "=\""]);
         escape(value, &mut user);
         user.push('"');
     }
     let mut w = Writer { out: String::with_capacity(4096), labels: user };
-    for (name, help, samples) in FAMILIES {
+    // black_box: the optimizer unrolled the loop over the constant table, a copy per family.
+    for (name, help, samples) in std::hint::black_box(FAMILIES) {
         w.family(name, if matches!(samples, Samples::Summary(_)) { "summary" } else { "gauge" }, help);
-        match *samples {
-            Samples::Gauge(at, divisor) => w.sample(name, "", None, figure(f, at) / divisor),
-            Samples::Labeled(key, values, at) => {
-                for (i, v) in values.iter().enumerate() {
-                    let at = if at == ROWS { ROW_KINDS.get(i).copied().unwrap_or(ROWS) } else { at + i };
-                    w.sample(name, "", Some((key, v)), figure(f, at));
-                }
-            }
-            Samples::Summary(at) => {
-                for (i, q) in ["0.5", "0.9", "0.95", "0.99"].iter().enumerate() {
-                    w.sample(name, "", Some(("quantile", q)), figure(f, at + 1 + i) / MS);
-                }
-                let count = figure(f, at);
-                let mean = figure(f, at + 5);
-                w.sample(name, "_sum", None, if mean.is_nan() { 0.0 } else { mean * count / 1000.0 });
-                w.sample(name, "_count", None, count);
-            }
+        let mut i = 0;
+        while let Some((suffix, own, value)) = nth(samples, f, i) {
+            w.sample(name, suffix, own, value);
+            i += 1;
         }
     }
     if let Some(h) = health {
