@@ -15,7 +15,7 @@
 use crate::health::{
     Health, HealthCheck, HealthOptions, HealthRule, HealthStatus, Misuse, MisuseCode, Rules, Thresholds,
 };
-use crate::json::{Reader, Value, MAX_SAFE};
+use crate::json::{Fail, Reader, Scalar, Value, MAX_SAFE};
 use crate::metrics::MetricsOptions;
 use crate::out::text;
 use crate::run::SyncRunStatus;
@@ -155,6 +155,8 @@ enum Kind {
     Rule,
     /// Checked to be an array; its elements are not read.
     Array,
+    /// A `Health`'s checks: an array of objects read with [`CHECK`].
+    Checks,
     /// An object whose members are the table's, their slots offset by `base`.
     Obj(&'static [Member], u8),
     /// The same, or null.
@@ -197,7 +199,7 @@ impl Kind {
             Kind::Status => 10,
             Kind::HealthStatus => 11,
             Kind::Rule => 12,
-            Kind::Array => 13,
+            Kind::Array | Kind::Checks => 13,
             Kind::Obj(..) => 14,
             Kind::OptObj(..) => 15,
         };
@@ -326,102 +328,179 @@ const CHECK: &[Member] = &[
 ];
 
 /// A `Health`'s members (`checks` is read by [`health`]).
-const HEALTH: &[Member] = &[Member("status", HealthStatus, 0), Member("checks", Array, N)];
+const HEALTH: &[Member] = &[Member("status", HealthStatus, 0), Member("checks", Checks, N)];
 
 /// The figure of a scalar `v` of kind `kind` (a status or rule as its position in its `ALL`,
-/// null as `NaN`, strings as 0: the caller takes those from the value), or `None` when `v`
-/// is not one.
+/// null as `NaN`, a null object as 0, strings as 0: the caller takes those from the value), or
+/// `None` when `v` is not one.
 #[allow(clippy::cast_precision_loss)]
-fn scalar(kind: Kind, v: &Value) -> Option<f64> {
+#[inline(never)]
+fn scalar(kind: Kind, v: &Scalar) -> Option<f64> {
     let position = |found: Option<usize>| found.map(|i| i as f64);
     match (kind, v) {
-        (OptInt | OptNum | OptBool | OptStr | OptTs, Value::Null) => Some(f64::NAN),
-        (Count, Value::Number(n)) if (0.0..=MAX_SAFE).contains(n) && n.fract() == 0.0 => Some(*n),
-        (OptInt, Value::Number(n)) if n.abs() <= MAX_SAFE && n.fract() == 0.0 => Some(*n),
-        (OptNum | Num, Value::Number(n)) if n.is_finite() => Some(*n),
-        (Bool | OptBool, Value::Bool(b)) => Some(flag(*b)),
-        (Str | OptStr, Value::String(_)) => Some(0.0),
-        (Ts | OptTs, Value::String(s)) => parse_timestamp(s).map(|ms| ms as f64),
-        (Status, Value::String(s)) => position(SyncRunStatus::parse(s).map(|_| 0)),
-        (HealthStatus, Value::String(s)) => position(crate::health::HealthStatus::from_name(s).map(|h| h as usize)),
-        (Rule, Value::String(s)) => position(HealthRule::ALL.iter().position(|r| r.as_str() == s)),
-        (Array, Value::Array(_)) => Some(0.0),
+        (OptInt | OptNum | OptBool | OptStr | OptTs, Scalar::Null) => Some(f64::NAN),
+        (OptObj(..), Scalar::Null) => Some(0.0),
+        (Count, Scalar::Number(n)) if (0.0..=MAX_SAFE).contains(n) && n.fract() == 0.0 => Some(*n),
+        (OptInt, Scalar::Number(n)) if n.abs() <= MAX_SAFE && n.fract() == 0.0 => Some(*n),
+        (OptNum | Num, Scalar::Number(n)) if n.is_finite() => Some(*n),
+        (Bool | OptBool, Scalar::Bool(b)) => Some(flag(*b)),
+        (Str | OptStr, Scalar::String(_)) => Some(0.0),
+        (Ts | OptTs, Scalar::String(s)) => parse_timestamp(s).map(|ms| ms as f64),
+        (Status, Scalar::String(s)) => position(SyncRunStatus::parse(s).map(|_| 0)),
+        (HealthStatus, Scalar::String(s)) => position(crate::health::HealthStatus::from_name(s).map(|h| h as usize)),
+        (Rule, Scalar::String(s)) => position(HealthRule::ALL.iter().position(|r| r.as_str() == s)),
         _ => None,
     }
 }
 
 #[cold]
 #[inline(never)]
-fn wrong(code: MisuseCode, path: &str, key: &str, what: &str) -> Misuse {
-    Misuse { code, message: text!(path, ".", key, what) }
+fn wrong(path: &str, key: &str, what: &str) -> Misuse {
+    Misuse::summary([path, ".", key, what].concat())
 }
 
-/// Check the members of `value` (named `path`) against `table`, writing figures to `out` at
-/// `base` + their slot, and the first string member with a slot to `string`.
-#[inline(never)]
-fn walk<'a>(
-    value: &'a Value,
-    path: &str,
-    table: &[Member],
-    base: u8,
-    out: &mut [f64],
-    string: &mut &'a str,
-) -> Result<(), Misuse> {
-    let code = MisuseCode::InvalidSummary;
-    let Value::Object(members) = value else {
-        return Err(Misuse { code, message: text!(path, " must be an object") });
-    };
-    for Member(key, kind, at) in table {
-        let Some((_, v)) = members.iter().find(|(k, _)| k == key) else {
-            return Err(wrong(code, path, key, " is missing"));
-        };
-        let store = |out: &mut [f64], at: u8, x: f64| {
-            if at != N && base != N {
-                if let Some(to) = out.get_mut(usize::from(base.wrapping_add(at))) {
-                    *to = x;
-                }
-            }
-        };
-        match (*kind, v) {
-            (Obj(sub, b) | OptObj(sub, b), Value::Object(_)) => {
-                store(out, *at, 1.0);
-                walk(v, &text!(path, ".", key), sub, if b == N { N } else { base.wrapping_add(b) }, out, string)?;
-            }
-            (OptObj(..), Value::Null) => store(out, *at, 0.0),
-            _ => {
-                let x = scalar(*kind, v).ok_or_else(|| wrong(code, path, key, &text!(" must be ", kind.expected())))?;
-                if let (Value::String(s), true) = (v, matches!(kind, Str) && *at != N) {
-                    *string = s;
-                }
-                store(out, *at, x);
+/// Where a walk writes: figures at their slots, the string member with a slot, the checks of
+/// a `Health`.
+struct Cx {
+    out: [f64; slot::COUNT],
+    string: String,
+    checks: Vec<HealthCheck>,
+}
+
+impl Cx {
+    /// (Not inlined: the array's initializer was a store per slot at every caller.)
+    #[inline(never)]
+    fn new() -> Cx {
+        let mut out = [0.0; slot::COUNT];
+        // A loop, not a store per slot (black_box keeps the optimizer from unrolling it).
+        for x in out.iter_mut().take(std::hint::black_box(slot::COUNT)) {
+            *x = f64::NAN;
+        }
+        Cx { out, string: String::new(), checks: Vec::new() }
+    }
+
+    fn store(&mut self, base: u8, at: u8, x: f64) {
+        if at != N && base != N {
+            if let Some(to) = self.out.get_mut(usize::from(base.wrapping_add(at))) {
+                *to = x;
             }
         }
     }
-    Ok(())
 }
 
-/// The JSON text `text` as a value; misuse about `name` when it is not JSON.
-#[cold]
-fn parse(text: &[u8], name: &str, code: MisuseCode) -> Result<Value, Misuse> {
-    let bad = || Misuse { code, message: text!(name, " is not JSON") };
-    let text = std::str::from_utf8(text).map_err(|_| bad())?;
-    let mut r = Reader::new(text.strip_prefix('\u{FEFF}').unwrap_or(text), true);
-    let value = r.value(0, &mut String::new(), &mut Vec::new()).map_err(|_| bad())?;
-    if r.at_end() {
-        Ok(value)
+/// The reader's steps, each one call: `Reader` inlines them, a copy per call site here.
+#[inline(never)]
+fn peek(r: &mut Reader) -> Result<u8, Fail> {
+    r.peek()
+}
+
+#[inline(never)]
+fn key<'a>(r: &mut Reader<'a>) -> Result<std::borrow::Cow<'a, str>, Fail> {
+    r.key()
+}
+
+/// After a member or element: whether another follows before `close`.
+#[inline(never)]
+fn more(r: &mut Reader, close: u8) -> Result<bool, Fail> {
+    r.comma_or(close)
+}
+
+/// Open the object or array the reader is at: whether it has a first member or element.
+#[inline(never)]
+fn open(r: &mut Reader, array: bool) -> Result<bool, Fail> {
+    if array {
+        r.array_start()
     } else {
-        Err(bad())
+        r.object_start()
     }
 }
 
-/// The figures of a `BatchSummary` (SPEC §5) from its JSON text: every member checked, in the
-/// order of §5.
-#[cold]
-pub fn read_summary(text: &[u8]) -> Result<Figures, Misuse> {
-    let value = parse(text, "summary", MisuseCode::InvalidSummary)?;
-    let mut f = [f64::NAN; slot::COUNT];
-    walk(&value, "summary", SUMMARY, 0, &mut f, &mut "")?;
-    Ok(Figures(f))
+#[inline(never)]
+fn plain<'a>(r: &mut Reader<'a>, b: u8) -> Result<Scalar<'a>, Fail> {
+    r.plain_scalar(b)
+}
+
+/// Skip one value (a member no table has, or a container where a scalar belongs).
+fn skip(r: &mut Reader) -> Result<(), Fail> {
+    r.skip_value(1, &mut String::new(), &mut Vec::new())
+}
+
+/// The first problem of an object: the position in its table of the member at fault, and the
+/// misuse. Members are read in the text's order, problems reported in the table's (§5's).
+type Found = Option<(usize, Misuse)>;
+
+/// Read the object the reader is at (named `path`) against `table`, straight from the text:
+/// its figures go to `cx` at `base` + their slots. A key given twice counts the first time, as
+/// everywhere in the package; keys the table does not have are skipped.
+#[inline(never)]
+fn object(r: &mut Reader, path: &str, table: &[Member], base: u8, cx: &mut Cx) -> Result<Found, Fail> {
+    let mut seen = 0u64;
+    let mut first: Found = None;
+    let keep = |first: &mut Found, i: usize, m: Misuse| {
+        if first.as_ref().is_none_or(|(j, _)| i < *j) {
+            *first = Some((i, m));
+        }
+    };
+    if open(r, false)? {
+        loop {
+            let k = key(r)?;
+            match table.iter().position(|m| m.0 == k) {
+                Some(i) if seen & (1 << i) == 0 => {
+                    seen |= 1 << i;
+                    if let Some(Member(key, kind, at)) = table.get(i) {
+                        if let Some(m) = value(r, path, key, *kind, *at, base, cx)? {
+                            keep(&mut first, i, m);
+                        }
+                    }
+                }
+                _ => skip(r)?,
+            }
+            if !more(r, b'}')? {
+                break;
+            }
+        }
+    }
+    if let Some(i) = (0..table.len()).find(|i| seen & (1 << i) == 0) {
+        let key = table.get(i).map_or("", |m| m.0);
+        keep(&mut first, i, wrong(path, key, " is missing"));
+    }
+    Ok(first)
+}
+
+/// Read the value of member `key` (of kind `kind`, figure to slot `at`) of the object named
+/// `path`; the misuse when it is not one.
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+fn value(
+    r: &mut Reader,
+    path: &str,
+    key: &str,
+    kind: Kind,
+    at: u8,
+    base: u8,
+    cx: &mut Cx,
+) -> Result<Option<Misuse>, Fail> {
+    let b = peek(r)?;
+    let bad = || Misuse::summary([path, ".", key, " must be ", kind.expected()].concat());
+    match (kind, b) {
+        (Obj(sub, sb) | OptObj(sub, sb), b'{') => {
+            cx.store(base, at, 1.0);
+            let sub_base = if sb == N { N } else { base.wrapping_add(sb) };
+            Ok(object(r, &[path, ".", key].concat(), sub, sub_base, cx)?.map(|(_, m)| m))
+        }
+        (Checks, b'[') => checks(r, path, cx),
+        (Array, b'[') => skip(r).map(|()| None),
+        (_, b'{' | b'[') => skip(r).map(|()| Some(bad())),
+        _ => {
+            let v = plain(r, b)?;
+            let Some(x) = scalar(kind, &v) else { return Ok(Some(bad())) };
+            if let (Scalar::String(s), Str, true) = (&v, kind, at != N) {
+                cx.string = s.to_string();
+            }
+            cx.store(base, at, x);
+            Ok(None)
+        }
+    }
 }
 
 /// The status or rule at `position` of `all`.
@@ -430,63 +509,154 @@ fn nth<T: Copy>(all: &[T], position: f64) -> Option<T> {
     all.get(position as usize).copied()
 }
 
-/// A `Health` (SPEC §9) from a value named `path`; anything else is `invalid_summary`.
-#[cold]
-fn health(value: &Value, path: &str) -> Result<Health, Misuse> {
-    let mut f = [0.0; 6];
-    walk(value, path, HEALTH, 0, &mut f, &mut "")?;
-    let status = nth(&HealthStatus::ALL, f[0]).unwrap_or(HealthStatus::Unknown);
-    let mut checks: Vec<HealthCheck> = Vec::new();
-    let items = match value {
-        Value::Object(members) => members.iter().find(|(k, _)| k == "checks").map(|(_, v)| v),
-        _ => None,
-    };
-    if let Some(Value::Array(items)) = items {
-        for (i, item) in items.iter().enumerate() {
-            let path = text!(path, ".checks[", i, "]");
-            let mut message = "";
-            walk(item, &path, CHECK, 0, &mut f, &mut message)?;
-            let Some(rule) = nth(&HealthRule::ALL, f[0]) else { break };
-            if checks.iter().any(|x| x.rule == rule) {
-                return Err(wrong(
-                    MisuseCode::InvalidSummary,
-                    &path,
-                    "rule",
-                    " must be a rule not checked before in the list",
-                ));
+#[inline(never)]
+/// The `checks` of a `Health` (named `path`), into `cx.checks`; the first wrong one's misuse.
+fn checks(r: &mut Reader, path: &str, cx: &mut Cx) -> Result<Option<Misuse>, Fail> {
+    let mut bad = None;
+    let mut i = 0usize;
+    if open(r, true)? {
+        loop {
+            let at = text!(path, ".checks[", i, "]");
+            if bad.is_some() {
+                skip(r)?;
+            } else if peek(r)? != b'{' {
+                skip(r)?;
+                bad = Some(Misuse::summary([at.as_str(), " must be an object"].concat()));
+            } else {
+                let mut c = Cx::new();
+                let found = object(r, &at, CHECK, 0, &mut c)?;
+                let rule = nth(&HealthRule::ALL, c.out[0]);
+                // The rule is read first: a rule given twice is the check's misuse.
+                if rule.is_some_and(|rule| cx.checks.iter().any(|x| x.rule == rule)) {
+                    bad = Some(wrong(&at, "rule", " must be a rule not checked before in the list"));
+                } else if let Some((_, m)) = found {
+                    bad = Some(m);
+                } else if let Some(rule) = rule {
+                    let [_, status, value, warning, critical, ..] = c.out;
+                    cx.checks.push(HealthCheck {
+                        rule,
+                        status: nth(&HealthStatus::ALL, status).unwrap_or(HealthStatus::Unknown),
+                        value: Some(value).filter(|v| !v.is_nan()),
+                        warning,
+                        critical,
+                        message: c.string,
+                    });
+                }
             }
-            checks.push(HealthCheck {
-                rule,
-                status: nth(&HealthStatus::ALL, f[1]).unwrap_or(HealthStatus::Unknown),
-                value: Some(f[2]).filter(|v| !v.is_nan()),
-                warning: f[3],
-                critical: f[4],
-                message: String::from(message),
-            });
+            i += 1;
+            if !more(r, b']')? {
+                break;
+            }
         }
     }
-    Ok(Health { status, checks })
+    Ok(bad)
+}
+/// A reader of `text`, after a byte order mark; `None` when it is not UTF-8.
+#[inline(never)]
+fn reader(text: &[u8]) -> Option<Reader<'_>> {
+    let text = std::str::from_utf8(text).ok()?;
+    Some(Reader::new(text.strip_prefix('\u{FEFF}').unwrap_or(text), true))
+}
+
+#[inline(never)]
+fn at_end(r: &mut Reader) -> bool {
+    r.at_end()
+}
+
+#[cold]
+#[inline(never)]
+fn not_json(name: &str, code: MisuseCode) -> Misuse {
+    Misuse { code, message: [name, " is not JSON"].concat() }
+}
+
+/// Read the JSON text `text`, named `name`, with `read` at its first byte: misuse about
+/// `name` (with `code`) when it is not JSON, whatever else is wrong.
+fn read_text<T>(
+    text: &[u8],
+    name: &str,
+    code: MisuseCode,
+    read: impl FnOnce(&mut Reader) -> Result<Result<T, Misuse>, Fail>,
+) -> Result<T, Misuse> {
+    let Some(mut r) = reader(text) else { return Err(not_json(name, code)) };
+    match read(&mut r) {
+        Ok(result) if at_end(&mut r) => result,
+        _ => Err(not_json(name, code)),
+    }
+}
+
+/// The object the reader is at, named `name`, against `table` (misuse if it is not an object).
+fn top(r: &mut Reader, name: &str, table: &[Member], cx: &mut Cx) -> Result<Result<(), Misuse>, Fail> {
+    if peek(r)? != b'{' {
+        skip(r)?;
+        return Ok(Err(Misuse::summary([name, " must be an object"].concat())));
+    }
+    Ok(object(r, name, table, 0, cx)?.map_or(Ok(()), |(_, m)| Err(m)))
+}
+
+/// The figures of a `BatchSummary` (SPEC §5) from its JSON text: every member checked, in the
+/// order of §5.
+#[cold]
+pub fn read_summary(text: &[u8]) -> Result<Figures, Misuse> {
+    let mut cx = Cx::new();
+    read_text(text, "summary", MisuseCode::InvalidSummary, |r| top(r, "summary", SUMMARY, &mut cx))?;
+    Ok(Figures(cx.out))
+}
+
+/// A `Health` (SPEC §9), named `name`, at the reader; `Ok(None)` for `null` when `nullable`.
+fn health(r: &mut Reader, name: &str, nullable: bool) -> Result<Result<Option<Health>, Misuse>, Fail> {
+    if nullable && peek(r)? == b'n' {
+        if let Scalar::Null = plain(r, b'n')? {
+            return Ok(Ok(None));
+        }
+    }
+    let mut cx = Cx::new();
+    Ok(top(r, name, HEALTH, &mut cx)?.map(|()| {
+        let status = nth(&HealthStatus::ALL, cx.out[0]).unwrap_or(HealthStatus::Unknown);
+        Some(Health { status, checks: cx.checks })
+    }))
 }
 
 /// A `Health` from JSON text, or `None` for `null` when `nullable` (compareHealth's `previous`).
 #[cold]
 pub fn read_health(text: &[u8], name: &str, nullable: bool) -> Result<Option<Health>, Misuse> {
-    let value = parse(text, name, MisuseCode::InvalidSummary)?;
-    if nullable && value == Value::Null {
-        return Ok(None);
-    }
-    health(&value, name).map(Some)
+    read_text(text, name, MisuseCode::InvalidSummary, |r| health(r, name, nullable))
 }
 
 /// The options object's members; `None` (no text, or `null`) is no options.
 #[cold]
 fn options(text: Option<&[u8]>) -> Result<Option<Value>, Misuse> {
     let Some(text) = text else { return Ok(None) };
-    match parse(text, "options", MisuseCode::InvalidOption)? {
+    match read_text(text, "options", MisuseCode::InvalidOption, |r| {
+        Ok(Ok(r.value(0, &mut String::new(), &mut Vec::new())?))
+    })? {
         Value::Null => Ok(None),
         v @ Value::Object(_) => Ok(Some(v)),
         _ => Err(Misuse::option(String::from("options must be an object"))),
     }
+}
+
+/// The `health` member of options that [`options`] read (the first, if the text has it twice),
+/// read again straight from the text; `None` when absent or null.
+#[cold]
+fn options_health(text: &[u8]) -> Result<Option<Health>, Misuse> {
+    read_text(text, "options", MisuseCode::InvalidOption, |r| {
+        let mut found = Ok(None);
+        let mut first = true;
+        if peek(r)? == b'{' && open(r, false)? {
+            loop {
+                if key(r)? == "health" && first {
+                    first = false;
+                    found = health(r, "options.health", true)?;
+                } else {
+                    skip(r)?;
+                }
+                if !more(r, b'}')? {
+                    break;
+                }
+            }
+        }
+        Ok(found)
+    })
 }
 
 /// A member of the options, `None` when absent (or, but for `now`, null).
@@ -582,9 +752,9 @@ pub fn read_metrics_options(text: Option<&[u8]>) -> Result<MetricsOptions, Misus
         }
         Some(_) => return Err(Misuse::option(String::from("option labels must be an object"))),
     }
-    let health = match member(&options, "health") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(health(v, "options.health")?),
+    let health = match (text, member(&options, "health")) {
+        (Some(text), Some(_)) => options_health(text)?,
+        _ => None,
     };
     Ok(MetricsOptions { labels, health })
 }
