@@ -622,17 +622,35 @@ pub fn read_health(text: &[u8], name: &str, nullable: bool) -> Result<Option<Hea
     read_text(text, name, MisuseCode::InvalidSummary, |r| health(r, name, nullable))
 }
 
-/// The options object's members; `None` (no text, or `null`) is no options.
+/// The options object's members but `health` (skipped: [`options_health`] reads it straight
+/// from the text); `None` (no text, or `null`) is no options.
 #[cold]
 fn options(text: Option<&[u8]>) -> Result<Option<Value>, Misuse> {
     let Some(text) = text else { return Ok(None) };
-    match read_text(text, "options", MisuseCode::InvalidOption, |r| {
-        Ok(Ok(r.value(0, &mut String::new(), &mut Vec::new())?))
-    })? {
-        Value::Null => Ok(None),
-        v @ Value::Object(_) => Ok(Some(v)),
-        _ => Err(Misuse::option(String::from("options must be an object"))),
-    }
+    read_text(text, "options", MisuseCode::InvalidOption, |r| {
+        let not_object = || Err(Misuse::option(String::from("options must be an object")));
+        match peek(r)? {
+            b'{' => {}
+            b'[' => return skip(r).map(|()| not_object()),
+            b => return Ok(if let Scalar::Null = plain(r, b)? { Ok(None) } else { not_object() }),
+        }
+        let mut members: Vec<(String, Value)> = Vec::new();
+        if open(r, false)? {
+            loop {
+                let k = key(r)?;
+                if k == "health" || members.iter().any(|(m, _)| *m == k) {
+                    skip(r)?;
+                } else {
+                    let v = r.value(1, &mut String::new(), &mut Vec::new())?;
+                    members.push((k.into_owned(), v));
+                }
+                if !more(r, b'}')? {
+                    break;
+                }
+            }
+        }
+        Ok(Ok(Some(Value::Object(members))))
+    })
 }
 
 /// The `health` member of options that [`options`] read (the first, if the text has it twice),
@@ -752,8 +770,8 @@ pub fn read_metrics_options(text: Option<&[u8]>) -> Result<MetricsOptions, Misus
         }
         Some(_) => return Err(Misuse::option(String::from("option labels must be an object"))),
     }
-    let health = match (text, member(&options, "health")) {
-        (Some(text), Some(_)) => options_health(text)?,
+    let health = match text {
+        Some(text) if options.is_some() => options_health(text)?,
         _ => None,
     };
     Ok(MetricsOptions { labels, health })
