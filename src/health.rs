@@ -54,6 +54,12 @@ impl Misuse {
     pub fn summary(message: String) -> Misuse {
         Misuse { code: MisuseCode::InvalidSummary, message }
     }
+
+    /// An `invalid_summary` misuse whose message is `parts` joined (see [`Misuse::option_of`]).
+    #[inline(never)]
+    pub fn summary_of(parts: &[&str]) -> Misuse {
+        Misuse::summary(parts.concat())
+    }
 }
 
 /// A judgement: `"ok"`, `"warning"`, `"critical"` or `"unknown"`.

@@ -356,7 +356,7 @@ fn scalar(kind: Kind, v: &Scalar) -> Option<f64> {
 #[cold]
 #[inline(never)]
 fn wrong(path: &str, key: &str, what: &str) -> Misuse {
-    Misuse::summary([path, ".", key, what].concat())
+    Misuse::summary_of(&[path, ".", key, what])
 }
 
 /// Where a walk writes: figures at their slots, the string member with a slot, the checks of
@@ -481,7 +481,7 @@ fn value(
     cx: &mut Cx,
 ) -> Result<Option<Misuse>, Fail> {
     let b = peek(r)?;
-    let bad = || Misuse::summary([path, ".", key, " must be ", kind.expected()].concat());
+    let bad = || Misuse::summary_of(&[path, ".", key, " must be ", kind.expected()]);
     match (kind, b) {
         (Obj(sub, sb) | OptObj(sub, sb), b'{') => {
             cx.store(base, at, 1.0);
@@ -521,7 +521,7 @@ fn checks(r: &mut Reader, path: &str, cx: &mut Cx) -> Result<Option<Misuse>, Fai
                 skip(r)?;
             } else if peek(r)? != b'{' {
                 skip(r)?;
-                bad = Some(Misuse::summary([at.as_str(), " must be an object"].concat()));
+                bad = Some(Misuse::summary_of(&[at.as_str(), " must be an object"]));
             } else {
                 let mut c = Cx::new();
                 let found = object(r, &at, CHECK, 0, &mut c)?;
@@ -588,7 +588,7 @@ fn read_text<T>(
 fn top(r: &mut Reader, name: &str, table: &[Member], cx: &mut Cx) -> Result<Result<(), Misuse>, Fail> {
     if peek(r)? != b'{' {
         skip(r)?;
-        return Ok(Err(Misuse::summary([name, " must be an object"].concat())));
+        return Ok(Err(Misuse::summary_of(&[name, " must be an object"])));
     }
     Ok(object(r, name, table, 0, cx)?.map_or(Ok(()), |(_, m)| Err(m)))
 }
@@ -628,7 +628,7 @@ pub fn read_health(text: &[u8], name: &str, nullable: bool) -> Result<Option<Hea
 fn options(text: Option<&[u8]>) -> Result<Option<Value>, Misuse> {
     let Some(text) = text else { return Ok(None) };
     read_text(text, "options", MisuseCode::InvalidOption, |r| {
-        let not_object = || Err(Misuse::option(String::from("options must be an object")));
+        let not_object = || Err(Misuse::option_of(&["options must be an object"]));
         match peek(r)? {
             b'{' => {}
             b'[' => return skip(r).map(|()| not_object()),
@@ -699,9 +699,9 @@ pub fn read_health_options(text: Option<&[u8]>, now: i64) -> Result<HealthOption
             Misuse::option_of(&["option now must be a timestamp (YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)), got ", &shown])
         })?,
         Some(_) => {
-            return Err(Misuse::option(String::from(
+            return Err(Misuse::option_of(&[
                 "option now must be a timestamp or a finite number of milliseconds since 1970-01-01T00:00:00Z",
-            )))
+            ]))
         }
     };
     let mut rules = Rules::default();
@@ -715,7 +715,7 @@ pub fn read_health_options(text: Option<&[u8]>, now: i64) -> Result<HealthOption
                 rules.set(rule, thresholds(rule, setting)?);
             }
         }
-        Some(_) => return Err(Misuse::option(String::from("option rules must be an object"))),
+        Some(_) => return Err(Misuse::option_of(&["option rules must be an object"])),
     }
     Ok(HealthOptions { now, rules })
 }
@@ -768,7 +768,7 @@ pub fn read_metrics_options(text: Option<&[u8]>) -> Result<MetricsOptions, Misus
                 }
             }
         }
-        Some(_) => return Err(Misuse::option(String::from("option labels must be an object"))),
+        Some(_) => return Err(Misuse::option_of(&["option labels must be an object"])),
     }
     let health = match text {
         Some(text) if options.is_some() => options_health(text)?,
