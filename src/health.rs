@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::out::{number, text};
+use crate::out::number;
 use crate::readback::{slot, Figures};
 use crate::summary::BatchSummary;
 
@@ -434,7 +434,9 @@ fn what(rule: HealthRule) -> &'static str {
 /// One check (SPEC §9.1).
 #[cold]
 fn check(rule: HealthRule, t: Thresholds, f: &[f64; slot::COUNT], now: i64) -> HealthCheck {
-    let (status, value, mut message) = match value_of(rule, f, now) {
+    let mut shown = String::new();
+    // The message is `head`, the value shown, `tail`, then the thresholds.
+    let (status, value, head, tail) = match value_of(rule, f, now) {
         Value::Known(v) => {
             let status = if rule.bad(v, t.critical) {
                 HealthStatus::Critical
@@ -443,20 +445,24 @@ fn check(rule: HealthRule, t: Thresholds, f: &[f64; slot::COUNT], now: i64) -> H
             } else {
                 HealthStatus::Ok
             };
-            let mut m = String::from(what(rule));
-            number(v, &mut m);
-            (status, Some(v), m)
+            number(v, &mut shown);
+            (status, Some(v), what(rule), "")
         }
-        Value::NoRows => (HealthStatus::Ok, None, String::from("the last terminal run attempted no rows")),
-        Value::Never => (HealthStatus::Critical, None, String::from("no run has succeeded")),
-        Value::Unknown(why) => (HealthStatus::Unknown, None, text!("unknown: ", why)),
+        Value::NoRows => (HealthStatus::Ok, None, "the last terminal run attempted no rows", ""),
+        Value::Never => (HealthStatus::Critical, None, "no run has succeeded", ""),
+        Value::Unknown(why) => (HealthStatus::Unknown, None, "unknown: ", why),
     };
-    message.push_str(" (warning ");
-    rule.bound(t.warning, &mut message);
-    message.push_str(", critical ");
-    rule.bound(t.critical, &mut message);
-    message.push(')');
+    let (mut w, mut c) = (String::new(), String::new());
+    rule.bound(t.warning, &mut w);
+    rule.bound(t.critical, &mut c);
+    let message = join(&[head, &shown, tail, " (warning ", &w, ", critical ", &c, ")"]);
     HealthCheck { rule, status, value, warning: t.warning, critical: t.critical, message }
+}
+
+/// `parts` joined: one call for every message, where building each in place was code of its own.
+#[inline(never)]
+fn join(parts: &[&str]) -> String {
+    parts.concat()
 }
 
 /// `rules` as a slice whose length the optimizer does not see: it unrolled the loop over the six
@@ -501,15 +507,15 @@ pub(crate) fn judge(figures: &Figures, options: &HealthOptions) -> Health {
 #[cold]
 fn overall_message(health: &Health) -> String {
     let status = health.status;
-    if !status.is_bad() {
-        return String::from(if status == HealthStatus::Ok { "overall ok" } else { "overall unknown" });
+    let mut parts = vec!["overall ", status.as_str()];
+    if status.is_bad() {
+        parts.push(":");
+        for (i, c) in health.checks.iter().filter(|c| c.status == status).enumerate() {
+            parts.push(if i == 0 { " " } else { ", " });
+            parts.push(c.rule.as_str());
+        }
     }
-    let mut m = text!("overall ", status.as_str(), ":");
-    for (i, c) in health.checks.iter().filter(|c| c.status == status).enumerate() {
-        m.push_str(if i == 0 { " " } else { ", " });
-        m.push_str(c.rule.as_str());
-    }
-    m
+    join(&parts)
 }
 
 /// The changes from `previous` (null: nothing judged before) to `current` (SPEC §9.3).
@@ -524,7 +530,7 @@ pub fn compare_health(previous: Option<&Health>, current: &Health) -> Vec<Health
         .filter_map(|c| {
             let from = before(c.rule);
             HealthChangeKind::of(from, c.status).map(|change| HealthChange {
-                rule: c.rule.as_str().to_string(),
+                rule: join(&[c.rule.as_str()]),
                 from,
                 to: c.status,
                 change,
@@ -535,7 +541,7 @@ pub fn compare_health(previous: Option<&Health>, current: &Health) -> Vec<Health
     let from = previous.map_or(HealthStatus::Unknown, |p| p.status);
     if let Some(change) = HealthChangeKind::of(from, current.status) {
         let message = overall_message(current);
-        changes.push(HealthChange { rule: String::from("overall"), from, to: current.status, change, message });
+        changes.push(HealthChange { rule: join(&["overall"]), from, to: current.status, change, message });
     }
     changes
 }
