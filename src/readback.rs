@@ -348,7 +348,7 @@ fn scalar(kind: Kind, v: &Scalar) -> Option<f64> {
         (Ts | OptTs, Scalar::String(s)) => parse_timestamp(s).map(|ms| ms as f64),
         (Status, Scalar::String(s)) => position(SyncRunStatus::parse(s).map(|_| 0)),
         (HealthStatus, Scalar::String(s)) => position(crate::health::HealthStatus::from_name(s).map(|h| h as usize)),
-        (Rule, Scalar::String(s)) => position(HealthRule::ALL.iter().position(|r| r.as_str() == s)),
+        (Rule, Scalar::String(s)) => position(HealthRule::from_name(s).map(|r| r as usize)),
         _ => None,
     }
 }
