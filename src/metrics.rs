@@ -165,7 +165,10 @@ impl Writer {
 #[inline(never)]
 fn put(o: &mut String, pieces: &[&str]) {
     for p in pieces {
-        o.push_str(p);
+        // The pieces of absent braces, commas and labels are empty.
+        if !p.is_empty() {
+            o.push_str(p);
+        }
     }
 }
 
