@@ -1,13 +1,16 @@
 //! Figures read back from JSON (SPEC §9, §10): a `BatchSummary` or a `Health` as an earlier call
 //! (or an earlier run, through a file) wrote it, and the options of `checkHealth` and
-//! `formatMetrics`. Read with the crate's own JSON reader, then walked member by member along a
-//! static table of §5's keys and kinds, so that anything else is misuse naming the first wrong
-//! key (`summary.durationMs.p50 must be a number or null`). Keys the figures do not have are
-//! ignored.
+//! `formatMetrics`. A summary or `Health` is read straight from the text with the crate's own
+//! JSON reader, along a static table of its keys and kinds (§5's, for a summary), so that
+//! anything else is misuse naming the first wrong key in the table's order, whatever the text's
+//! (`summary.durationMs.p50 must be a number or null`). Keys the tables do not have are skipped;
+//! a key given twice counts the first time. Text that is not JSON is reported as that first.
 //!
 //! One walker interprets the tables: reading a summary field by field into the typed structs
-//! was a function call (and a clean-up path) per member, most of this module's .wasm. Only the
-//! figures SPEC §9 and §10 need are kept, in a flat [`Figures`].
+//! was a function call (and a clean-up path) per member, most of this module's .wasm; building
+//! a `Value` tree first took most of the time. Only the figures SPEC §9 and §10 need are kept,
+//! in a flat [`Figures`]. The options (small, with keys of the user's) are read into a `Value`,
+//! but for `health`, which is read along the tables too.
 //!
 //! Each call runs once per judgement, never per run: entry points are `#[cold]` and helpers not
 //! inlined, for a smaller .wasm.
