@@ -320,7 +320,10 @@ const SUMMARY: &[Member] = &[
     Member("issuesTruncated", Bool, N),
 ];
 
-/// A `HealthCheck`'s members; the slots are those of [`check`]'s figures.
+// `object` marks the members it has seen in a u64.
+const _: () = assert!(SUMMARY.len() <= 64);
+
+/// A `HealthCheck`'s members; the slots are those [`checks`] reads its figures from.
 const CHECK: &[Member] = &[
     Member("rule", Rule, 0),
     Member("status", HealthStatus, 1),
