@@ -160,10 +160,11 @@ enum Kind {
     Array,
     /// A `Health`'s checks: an array of objects read with [`CHECK`].
     Checks,
-    /// An object whose members are the table's, their slots offset by `base`.
-    Obj(&'static [Member], u8),
+    /// An object whose members are those of the table [`TABLES`] has at the first number,
+    /// their slots offset by the second.
+    Obj(u8, u8),
     /// The same, or null.
-    OptObj(&'static [Member], u8),
+    OptObj(u8, u8),
 }
 
 /// The end of "summary.x must be ...", per [`Kind`].
@@ -254,9 +255,9 @@ const BY_STATUS: &[Member] = &[
 ];
 
 const ROWS: &[Member] = &[
-    Member("planned", Obj(TOTALS, N), N),
-    Member("successful", Obj(TOTALS, N), N),
-    Member("failed", Obj(TOTALS, at(slot::ROWS_FAILED)), N),
+    Member("planned", Obj(T_TOTALS, N), N),
+    Member("successful", Obj(T_TOTALS, N), N),
+    Member("failed", Obj(T_TOTALS, at(slot::ROWS_FAILED)), N),
 ];
 
 const LATEST: &[Member] = &[Member("id", Str, N), Member("status", Status, N), Member("createdAt", Ts, 0)];
@@ -283,6 +284,18 @@ const LAST_TERMINAL: &[Member] = &[
     Member("failureRate", OptNum, 2),
 ];
 
+/// The tables of nested objects, by the numbers `Obj` and `OptObj` name them with (a number
+/// each, not a slice: a table entry is 12 bytes of .wasm data instead of 24).
+const TABLES: [&[Member]; 8] = [STATS, TOTALS, BY_STATUS, ROWS, LATEST, LAST_SUCCESS, LAST_FAILURE, LAST_TERMINAL];
+const T_STATS: u8 = 0;
+const T_TOTALS: u8 = 1;
+const T_BY_STATUS: u8 = 2;
+const T_ROWS: u8 = 3;
+const T_LATEST: u8 = 4;
+const T_LAST_SUCCESS: u8 = 5;
+const T_LAST_FAILURE: u8 = 6;
+const T_LAST_TERMINAL: u8 = 7;
+
 /// A `BatchSummary`'s members, in the order of SPEC §5 (so the first wrong key is named).
 /// `issues`, `topErrors` and `daily` must be arrays; their elements are not read (no rule and
 /// no metric needs them).
@@ -292,28 +305,28 @@ const SUMMARY: &[Member] = &[
     Member("invalid", Count, at(slot::INVALID)),
     Member("duplicates", Count, at(slot::DUPLICATES)),
     Member("hasMore", OptBool, N),
-    Member("byStatus", Obj(BY_STATUS, at(slot::BY_STATUS)), N),
+    Member("byStatus", Obj(T_BY_STATUS, at(slot::BY_STATUS)), N),
     Member("terminal", Count, at(slot::TERMINAL)),
     Member("inProgress", Count, N),
     Member("succeeded", Count, N),
     Member("failed", Count, N),
     Member("successRate", OptNum, at(slot::SUCCESS_RATE)),
-    Member("rows", Obj(ROWS, 0), N),
+    Member("rows", Obj(T_ROWS, 0), N),
     Member("attemptedRows", Count, at(slot::ATTEMPTED_ROWS)),
     Member("skippedRows", Count, at(slot::SKIPPED_ROWS)),
     Member("failureRate", OptNum, N),
-    Member("durationMs", Obj(STATS, at(slot::DURATION)), N),
-    Member("queuedMs", Obj(STATS, at(slot::QUEUED)), N),
+    Member("durationMs", Obj(T_STATS, at(slot::DURATION)), N),
+    Member("queuedMs", Obj(T_STATS, at(slot::QUEUED)), N),
     Member("firstCreatedAt", OptTs, N),
     Member("lastCreatedAt", OptTs, N),
-    Member("latest", OptObj(LATEST, at(slot::LATEST_CREATED)), N),
-    Member("lastSuccess", OptObj(LAST_SUCCESS, at(slot::LAST_SUCCESS_FINISHED)), at(slot::LAST_SUCCESS)),
-    Member("lastFailure", OptObj(LAST_FAILURE, at(slot::LAST_FAILURE_FINISHED)), N),
+    Member("latest", OptObj(T_LATEST, at(slot::LATEST_CREATED)), N),
+    Member("lastSuccess", OptObj(T_LAST_SUCCESS, at(slot::LAST_SUCCESS_FINISHED)), at(slot::LAST_SUCCESS)),
+    Member("lastFailure", OptObj(T_LAST_FAILURE, at(slot::LAST_FAILURE_FINISHED)), N),
     Member("failureStreak", Count, at(slot::FAILURE_STREAK)),
     Member("topErrors", Array, N),
     Member("daily", Array, N),
-    Member("lastTerminal", OptObj(LAST_TERMINAL, at(slot::LAST_TERMINAL_DURATION)), at(slot::LAST_TERMINAL)),
-    Member("querySize", Obj(STATS, at(slot::QUERY_SIZE)), N),
+    Member("lastTerminal", OptObj(T_LAST_TERMINAL, at(slot::LAST_TERMINAL_DURATION)), at(slot::LAST_TERMINAL)),
+    Member("querySize", Obj(T_STATS, at(slot::QUERY_SIZE)), N),
     Member("errorCount", Count, N),
     Member("warningCount", Count, N),
     Member("issues", Array, N),
@@ -491,6 +504,7 @@ fn value(
     match (kind, b) {
         (Obj(sub, sb) | OptObj(sub, sb), b'{') => {
             cx.store(base, at, 1.0);
+            let sub = TABLES.get(usize::from(sub)).copied().unwrap_or_default();
             let sub_base = if sb == N { N } else { base.wrapping_add(sb) };
             Ok(object(r, &[path, ".", key].concat(), sub, sub_base, cx)?.map(|(_, m)| m))
         }
