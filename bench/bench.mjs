@@ -25,7 +25,8 @@ import {
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const WASM = join(ROOT, "pkg", "glue", "syncrun_bg.wasm");
-const MAX_GZIP = 60 * 1024;
+// Issue #16's budget for the whole .wasm (issue #6 had 60 KiB, before health and metrics).
+const MAX_GZIP = 64 * 1024;
 
 /** The benchmark's batch: what bench/browser.mjs serves to the page too. */
 export function dataOptions(runs = 100_000, seed = 1) {
@@ -122,8 +123,8 @@ async function main() {
   );
 
   const targets = speedTargets(times);
-  targets.push({ name: ".wasm ≤ 60 KiB gzip", measured: `${(gz / 1024).toFixed(1)} KiB`, met: gz <= MAX_GZIP });
-  console.log("\ntargets (issue #6)\n" + formatTargets(targets));
+  targets.push({ name: ".wasm ≤ 64 KiB gzip (issue #16)", measured: `${(gz / 1024).toFixed(1)} KiB`, met: gz <= MAX_GZIP });
+  console.log("\ntargets (issues #6 and #16)\n" + formatTargets(targets));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -6,9 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::out::{number, text};
+use crate::out::number;
+use crate::readback::{slot, Figures};
 use crate::summary::BatchSummary;
-use crate::timestamp::parse_timestamp;
 
 /// Misuse found by the core, thrown at the boundary as a `SyncRunError` (SPEC §6).
 #[derive(Clone, Debug, PartialEq)]
@@ -54,6 +54,12 @@ impl Misuse {
     pub fn summary(message: String) -> Misuse {
         Misuse { code: MisuseCode::InvalidSummary, message }
     }
+
+    /// An `invalid_summary` misuse whose message is `parts` joined (see [`Misuse::option_of`]).
+    #[inline(never)]
+    pub fn summary_of(parts: &[&str]) -> Misuse {
+        Misuse::summary(parts.concat())
+    }
 }
 
 /// A judgement: `"ok"`, `"warning"`, `"critical"` or `"unknown"`.
@@ -84,13 +90,7 @@ impl HealthStatus {
 
     /// The status by its JSON name.
     pub fn from_name(name: &str) -> Option<HealthStatus> {
-        Some(match name {
-            "ok" => HealthStatus::Ok,
-            "warning" => HealthStatus::Warning,
-            "critical" => HealthStatus::Critical,
-            "unknown" => HealthStatus::Unknown,
-            _ => return None,
-        })
+        std::hint::black_box(&HealthStatus::ALL).iter().copied().find(|s| s.as_str() == name)
     }
 
     /// The value of `syncrun_health_status` (SPEC §10).
@@ -150,15 +150,9 @@ impl HealthRule {
 
     /// The rule by its JSON name.
     pub fn from_name(name: &str) -> Option<HealthRule> {
-        Some(match name {
-            "failure_streak" => HealthRule::FailureStreak,
-            "success_rate" => HealthRule::SuccessRate,
-            "freshness" => HealthRule::Freshness,
-            "row_failure_rate" => HealthRule::RowFailureRate,
-            "duration" => HealthRule::Duration,
-            "volume" => HealthRule::Volume,
-            _ => return None,
-        })
+        // A search loop (black_box: the optimizer unrolled it, and a `match`, into a
+        // comparison per name).
+        std::hint::black_box(&HealthRule::ALL).iter().copied().find(|r| r.as_str() == name)
     }
 
     /// SPEC §9.1's default thresholds.
@@ -342,12 +336,6 @@ pub struct HealthChange {
     pub message: String,
 }
 
-/// `n` as a float, for values and ratios (counts of real runs are far below 2^53).
-#[allow(clippy::cast_precision_loss)]
-fn float(n: u64) -> f64 {
-    n as f64
-}
-
 /// A rule's value, or why it has none; `Never` is freshness with no success (critical).
 enum Value {
     Known(f64),
@@ -359,53 +347,63 @@ enum Value {
 
 const NO_TERMINAL: &str = "no terminal run";
 
-/// The value of `rule` for `s` judged at `now` (SPEC §9.1).
+/// `v`, or `otherwise` when it is null (`NaN`).
+fn known(v: f64, otherwise: Value) -> Value {
+    if v.is_nan() {
+        otherwise
+    } else {
+        Value::Known(v)
+    }
+}
+
+/// A value over the median of the stats at `stats` (count, p50, …): unknown with fewer than
+/// five of them, or a median of 0.
+fn ratio(f: &[f64; slot::COUNT], num: f64, stats: usize, few: &'static str, zero: &'static str) -> Value {
+    let count = f.get(stats).copied().unwrap_or_default();
+    let median = f.get(stats + 1).copied().unwrap_or(f64::NAN);
+    if count < 5.0 {
+        Value::Unknown(few)
+    } else if median.is_nan() || median == 0.0 {
+        Value::Unknown(zero)
+    } else {
+        Value::Known(num / median)
+    }
+}
+
+/// The value of `rule` for the figures `f` judged at `now` (SPEC §9.1).
 #[cold]
-fn value_of(rule: HealthRule, s: &BatchSummary, now: i64) -> Value {
-    let t = s.last_terminal.as_ref();
-    let ratio = |num: f64, den: Option<i64>, count: u64, few: &'static str, zero: &'static str| {
-        #[allow(clippy::cast_precision_loss)]
-        match den {
-            _ if count < 5 => Value::Unknown(few),
-            Some(d) if d != 0 => Value::Known(num / d as f64),
-            _ => Value::Unknown(zero),
-        }
-    };
+fn value_of(rule: HealthRule, f: &[f64; slot::COUNT], now: i64) -> Value {
     match rule {
-        HealthRule::FailureStreak if s.terminal == 0 => Value::Unknown(NO_TERMINAL),
-        HealthRule::FailureStreak => Value::Known(float(s.failure_streak)),
-        HealthRule::SuccessRate => s.success_rate.map_or(Value::Unknown(NO_TERMINAL), Value::Known),
-        HealthRule::Freshness if s.valid == 0 => Value::Unknown("no valid run"),
-        HealthRule::Freshness => match &s.last_success {
-            None => Value::Never,
-            Some(l) => match l.finished_at.as_deref().and_then(parse_timestamp) {
-                #[allow(clippy::cast_precision_loss)]
-                Some(finished) => Value::Known(now.saturating_sub(finished).max(0) as f64),
-                None => Value::Unknown("the last success has no finishedAt"),
-            },
-        },
-        _ => match (rule, t) {
-            (_, None) => Value::Unknown(NO_TERMINAL),
-            (HealthRule::RowFailureRate, Some(t)) => t.failure_rate.map_or(Value::NoRows, Value::Known),
-            (HealthRule::Duration, Some(t)) => match t.duration_ms {
-                #[allow(clippy::cast_precision_loss)]
-                Some(d) => ratio(
-                    d as f64,
-                    s.duration_ms.p50,
-                    s.duration_ms.count,
-                    "fewer than 5 runs have a duration",
-                    "the median duration is 0",
-                ),
-                None => Value::Unknown("the last terminal run has no duration"),
-            },
-            (_, Some(t)) => ratio(
-                float(t.query_size),
-                s.query_size.p50,
-                s.query_size.count,
-                "fewer than 5 runs",
-                "the median query size is 0",
-            ),
-        },
+        HealthRule::FailureStreak if f[slot::TERMINAL] == 0.0 => Value::Unknown(NO_TERMINAL),
+        HealthRule::FailureStreak => Value::Known(f[slot::FAILURE_STREAK]),
+        HealthRule::SuccessRate => known(f[slot::SUCCESS_RATE], Value::Unknown(NO_TERMINAL)),
+        HealthRule::Freshness if f[slot::VALID] == 0.0 => Value::Unknown("no valid run"),
+        HealthRule::Freshness if f[slot::LAST_SUCCESS] != 1.0 => Value::Never,
+        HealthRule::Freshness => {
+            let finished = f[slot::LAST_SUCCESS_FINISHED];
+            if finished.is_nan() {
+                return Value::Unknown("the last success has no finishedAt");
+            }
+            // Milliseconds within ±8.64e15: exact both ways.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+            Value::Known(now.saturating_sub(finished as i64).max(0) as f64)
+        }
+        _ if f[slot::LAST_TERMINAL] != 1.0 => Value::Unknown(NO_TERMINAL),
+        HealthRule::RowFailureRate => known(f[slot::LAST_TERMINAL_FAILURE_RATE], Value::NoRows),
+        HealthRule::Duration => {
+            let d = f[slot::LAST_TERMINAL_DURATION];
+            if d.is_nan() {
+                return Value::Unknown("the last terminal run has no duration");
+            }
+            ratio(f, d, slot::DURATION, "fewer than 5 runs have a duration", "the median duration is 0")
+        }
+        HealthRule::Volume => ratio(
+            f,
+            f[slot::LAST_TERMINAL_QUERY_SIZE],
+            slot::QUERY_SIZE,
+            "fewer than 5 runs",
+            "the median query size is 0",
+        ),
     }
 }
 
@@ -423,8 +421,10 @@ fn what(rule: HealthRule) -> &'static str {
 
 /// One check (SPEC §9.1).
 #[cold]
-fn check(rule: HealthRule, t: Thresholds, s: &BatchSummary, now: i64) -> HealthCheck {
-    let (status, value, mut message) = match value_of(rule, s, now) {
+fn check(rule: HealthRule, t: Thresholds, f: &[f64; slot::COUNT], now: i64) -> HealthCheck {
+    let mut shown = String::new();
+    // The message is `head`, the value shown, `tail`, then the thresholds.
+    let (status, value, head, tail) = match value_of(rule, f, now) {
         Value::Known(v) => {
             let status = if rule.bad(v, t.critical) {
                 HealthStatus::Critical
@@ -433,20 +433,24 @@ fn check(rule: HealthRule, t: Thresholds, s: &BatchSummary, now: i64) -> HealthC
             } else {
                 HealthStatus::Ok
             };
-            let mut m = String::from(what(rule));
-            number(v, &mut m);
-            (status, Some(v), m)
+            number(v, &mut shown);
+            (status, Some(v), what(rule), "")
         }
-        Value::NoRows => (HealthStatus::Ok, None, String::from("the last terminal run attempted no rows")),
-        Value::Never => (HealthStatus::Critical, None, String::from("no run has succeeded")),
-        Value::Unknown(why) => (HealthStatus::Unknown, None, text!("unknown: ", why)),
+        Value::NoRows => (HealthStatus::Ok, None, "the last terminal run attempted no rows", ""),
+        Value::Never => (HealthStatus::Critical, None, "no run has succeeded", ""),
+        Value::Unknown(why) => (HealthStatus::Unknown, None, "unknown: ", why),
     };
-    message.push_str(" (warning ");
-    rule.bound(t.warning, &mut message);
-    message.push_str(", critical ");
-    rule.bound(t.critical, &mut message);
-    message.push(')');
+    let (mut w, mut c) = (String::new(), String::new());
+    rule.bound(t.warning, &mut w);
+    rule.bound(t.critical, &mut c);
+    let message = join(&[head, &shown, tail, " (warning ", &w, ", critical ", &c, ")"]);
     HealthCheck { rule, status, value, warning: t.warning, critical: t.critical, message }
+}
+
+/// `parts` joined: one call for every message, where building each in place was code of its own.
+#[inline(never)]
+fn join(parts: &[&str]) -> String {
+    parts.concat()
 }
 
 /// `rules` as a slice whose length the optimizer does not see: it unrolled the loop over the six
@@ -471,12 +475,17 @@ pub fn overall(checks: &[HealthCheck]) -> HealthStatus {
 }
 
 /// Judge `summary` at `options.now` with `options.rules` (SPEC §9).
-#[cold]
 pub fn check_health(summary: &BatchSummary, options: &HealthOptions) -> Health {
+    judge(&Figures::of(summary), options)
+}
+
+/// Judge the figures of a summary at `options.now` with `options.rules` (SPEC §9).
+#[cold]
+pub(crate) fn judge(figures: &Figures, options: &HealthOptions) -> Health {
     let mut checks: Vec<HealthCheck> = Vec::new();
     for (&rule, t) in HealthRule::ALL.iter().zip(opaque(&options.rules.0)) {
         if let Some(t) = t {
-            checks.push(check(rule, *t, summary, options.now));
+            checks.push(check(rule, *t, &figures.0, options.now));
         }
     }
     Health { status: overall(&checks), checks }
@@ -486,15 +495,15 @@ pub fn check_health(summary: &BatchSummary, options: &HealthOptions) -> Health {
 #[cold]
 fn overall_message(health: &Health) -> String {
     let status = health.status;
-    if !status.is_bad() {
-        return String::from(if status == HealthStatus::Ok { "overall ok" } else { "overall unknown" });
+    let mut parts = vec!["overall ", status.as_str()];
+    if status.is_bad() {
+        parts.push(":");
+        for (i, c) in health.checks.iter().filter(|c| c.status == status).enumerate() {
+            parts.push(if i == 0 { " " } else { ", " });
+            parts.push(c.rule.as_str());
+        }
     }
-    let mut m = text!("overall ", status.as_str(), ":");
-    for (i, c) in health.checks.iter().filter(|c| c.status == status).enumerate() {
-        m.push_str(if i == 0 { " " } else { ", " });
-        m.push_str(c.rule.as_str());
-    }
-    m
+    join(&parts)
 }
 
 /// The changes from `previous` (null: nothing judged before) to `current` (SPEC §9.3).
@@ -509,7 +518,7 @@ pub fn compare_health(previous: Option<&Health>, current: &Health) -> Vec<Health
         .filter_map(|c| {
             let from = before(c.rule);
             HealthChangeKind::of(from, c.status).map(|change| HealthChange {
-                rule: c.rule.as_str().to_string(),
+                rule: join(&[c.rule.as_str()]),
                 from,
                 to: c.status,
                 change,
@@ -520,7 +529,7 @@ pub fn compare_health(previous: Option<&Health>, current: &Health) -> Vec<Health
     let from = previous.map_or(HealthStatus::Unknown, |p| p.status);
     if let Some(change) = HealthChangeKind::of(from, current.status) {
         let message = overall_message(current);
-        changes.push(HealthChange { rule: String::from("overall"), from, to: current.status, change, message });
+        changes.push(HealthChange { rule: join(&["overall"]), from, to: current.status, change, message });
     }
     changes
 }

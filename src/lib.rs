@@ -220,7 +220,7 @@ pub fn summarize_runs(input: &[u8], options: &Options) -> BatchSummary {
 #[cold]
 pub fn check_health(summary: &[u8], options: Option<&[u8]>, now: i64) -> Result<Health, Misuse> {
     let summary = readback::read_summary(summary)?;
-    Ok(health::check_health(&summary, &readback::read_health_options(options, now)?))
+    Ok(health::judge(&summary, &readback::read_health_options(options, now)?))
 }
 
 /// The changes between two judgements given as JSON text (SPEC §9.3); `previous` may be `null`.
@@ -237,7 +237,7 @@ pub fn compare_health(previous: &[u8], current: &[u8]) -> Result<Vec<HealthChang
 pub fn format_metrics(summary: &[u8], options: Option<&[u8]>) -> Result<String, Misuse> {
     let summary = readback::read_summary(summary)?;
     let options = readback::read_metrics_options(options)?;
-    Ok(metrics::format_metrics(&summary, &options.labels, options.health.as_ref()))
+    Ok(metrics::write(&summary, &options.labels, options.health.as_ref()))
 }
 
 /// Summarize a text that arrives in chunks (SPEC §7): the same result as `summarizeRuns` on

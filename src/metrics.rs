@@ -6,10 +6,9 @@
 //! inlined, for a smaller .wasm.
 
 use crate::health::{Health, Misuse};
-use crate::out::{number, text};
-use crate::run::SyncRunStatus;
-use crate::summary::{BatchSummary, Stats};
-use crate::timestamp::parse_timestamp;
+use crate::out::number;
+use crate::readback::{slot, Figures};
+use crate::summary::BatchSummary;
 
 /// Options of `formatMetrics` (SPEC §10).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -44,6 +43,80 @@ pub fn check_label_name(name: &str) -> Result<(), Misuse> {
     Ok(())
 }
 
+/// How a family's samples come from the figures.
+enum Samples {
+    /// One sample, the figure at the slot (none when null) divided by the divisor.
+    Gauge(usize, f64),
+    /// One sample per label value (`status="success"`, …), from consecutive slots.
+    Labeled(&'static str, &'static [&'static str], usize),
+    /// A summary of milliseconds in seconds, from the stats at the slot (count, p50, p90,
+    /// p95, p99, mean): quantiles, `_sum`, `_count`.
+    Summary(usize),
+}
+
+/// Milliseconds per second: timestamps and durations are milliseconds, the metrics seconds.
+const MS: f64 = 1000.0;
+
+/// The families of SPEC §10 but health: name, HELP text, samples.
+const FAMILIES: &[(&str, &str, Samples)] = &[
+    ("syncrun_records", "Records read, valid or not.", Samples::Gauge(slot::RECORDS, 1.0)),
+    ("syncrun_valid_runs", "Valid runs, duplicates left out.", Samples::Gauge(slot::VALID, 1.0)),
+    ("syncrun_invalid_records", "Records with errors.", Samples::Gauge(slot::INVALID, 1.0)),
+    ("syncrun_duplicate_runs", "Valid runs whose id was seen before.", Samples::Gauge(slot::DUPLICATES, 1.0)),
+    (
+        "syncrun_runs",
+        "Valid runs by status.",
+        Samples::Labeled(
+            "status",
+            &[
+                "success",
+                "warning",
+                "failed",
+                "cancelled",
+                "interrupted",
+                "queued",
+                "querying",
+                "processing",
+                "reporting",
+            ],
+            slot::BY_STATUS,
+        ),
+    ),
+    ("syncrun_success_ratio", "Succeeded runs / terminal runs.", Samples::Gauge(slot::SUCCESS_RATE, 1.0)),
+    (
+        "syncrun_failure_streak",
+        "Terminal runs that did not succeed, counted back from the most recent one.",
+        Samples::Gauge(slot::FAILURE_STREAK, 1.0),
+    ),
+    // The row counts' slots are not consecutive: read through ROW_KINDS.
+    (
+        "syncrun_rows",
+        "Rows of the valid runs by kind.",
+        Samples::Labeled("kind", &["attempted", "failed", "skipped"], ROWS),
+    ),
+    ("syncrun_run_duration_seconds", "Run durations, finishedAt - startedAt.", Samples::Summary(slot::DURATION)),
+    ("syncrun_queue_duration_seconds", "Time runs waited, startedAt - createdAt.", Samples::Summary(slot::QUEUED)),
+    (
+        "syncrun_last_success_timestamp_seconds",
+        "finishedAt of the most recent succeeded run.",
+        Samples::Gauge(slot::LAST_SUCCESS_FINISHED, MS),
+    ),
+    (
+        "syncrun_last_failure_timestamp_seconds",
+        "finishedAt of the most recent terminal run that did not succeed.",
+        Samples::Gauge(slot::LAST_FAILURE_FINISHED, MS),
+    ),
+    (
+        "syncrun_latest_run_timestamp_seconds",
+        "createdAt of the most recent run.",
+        Samples::Gauge(slot::LATEST_CREATED, MS),
+    ),
+];
+
+/// A stand-in slot for `syncrun_rows`: the three row counts, in the family's order.
+const ROWS: usize = usize::MAX;
+const ROW_KINDS: [usize; 3] = [slot::ATTEMPTED_ROWS, slot::ROWS_FAILED, slot::SKIPPED_ROWS];
+
 /// Writes families and samples, with the user's labels already escaped.
 struct Writer {
     out: String,
@@ -54,66 +127,54 @@ struct Writer {
 impl Writer {
     #[inline(never)]
     fn family(&mut self, name: &str, kind: &str, help: &str) {
-        self.out.push_str(&text!("# HELP ", name, " ", help, "\n# TYPE ", name, " ", kind, "\n"));
+        put(&mut self.out, &["# HELP ", name, " ", help, "\n# TYPE ", name, " ", kind, "\n"]);
     }
 
-    /// `name{labels,own} value`, where `own` is the family's own label (`status="success"`) or "".
+    /// `name{labels,own} value`, where `own` is the family's own label (`status="success"`:
+    /// `key`, `="`, `value`, `"`) or absent; nothing when `value` is null.
     #[inline(never)]
-    fn sample(&mut self, name: &str, own: &str, value: f64) {
-        let o = &mut self.out;
-        o.push_str(name);
-        if !self.labels.is_empty() || !own.is_empty() {
-            o.push('{');
-            o.push_str(&self.labels);
-            if !self.labels.is_empty() && !own.is_empty() {
-                o.push(',');
-            }
-            o.push_str(own);
-            o.push('}');
+    fn sample(&mut self, name: &str, suffix: &str, own: Option<(&str, &str)>, value: f64) {
+        if value.is_nan() {
+            return;
         }
-        o.push(' ');
-        number(value, o);
-        o.push('\n');
-    }
-
-    #[inline(never)]
-    fn gauge(&mut self, name: &str, help: &str, value: Option<f64>) {
-        self.family(name, "gauge", help);
-        if let Some(v) = value {
-            self.sample(name, "", v);
-        }
-    }
-
-    /// A summary family of milliseconds, in seconds: quantiles, `_sum`, `_count`.
-    #[inline(never)]
-    fn summary(&mut self, name: &str, help: &str, s: &Stats) {
-        self.family(name, "summary", help);
-        for (q, v) in [("0.5", s.p50), ("0.9", s.p90), ("0.95", s.p95), ("0.99", s.p99)] {
-            if let Some(ms) = v {
-                self.sample(name, &text!("quantile=\"", q, "\""), seconds(ms));
-            }
-        }
-        let count = float(s.count);
-        let sum = s.mean.map_or(0.0, |mean| mean * count / 1000.0);
-        self.sample(&text!(name, "_sum"), "", sum);
-        self.sample(&text!(name, "_count"), "", count);
+        let (key, v) = own.unwrap_or_default();
+        let (labels, own) = (!self.labels.is_empty(), own.is_some());
+        let pick = |on: bool, s: &'static str| if on { s } else { "" };
+        put(
+            &mut self.out,
+            &[
+                name,
+                suffix,
+                pick(labels || own, "{"),
+                &self.labels,
+                pick(labels && own, ","),
+                key,
+                pick(own, "=\""),
+                v,
+                pick(own, "\""),
+                pick(labels || own, "}"),
+                " ",
+            ],
+        );
+        number(value, &mut self.out);
+        self.out.push('\n');
     }
 }
 
-#[allow(clippy::cast_precision_loss)]
-fn float(n: u64) -> f64 {
-    n as f64
-}
-
-#[allow(clippy::cast_precision_loss)]
-fn seconds(ms: i64) -> f64 {
-    ms as f64 / 1000.0
-}
-
-/// A timestamp as epoch seconds; `None` when absent.
+/// `pieces` one after the other: one loop, where a `push_str` each was code of its own.
 #[inline(never)]
-fn epoch(ts: Option<&str>) -> Option<f64> {
-    ts.and_then(parse_timestamp).map(seconds)
+fn put(o: &mut String, pieces: &[&str]) {
+    for p in pieces {
+        // The pieces of absent braces, commas and labels are empty.
+        if !p.is_empty() {
+            o.push_str(p);
+        }
+    }
+}
+
+/// The figure at `at`; null (`NaN`) when there is none.
+fn figure(f: &[f64], at: usize) -> f64 {
+    f.get(at).copied().unwrap_or(f64::NAN)
 }
 
 /// `value` escaped as the format escapes label values: `\\`, `\"`, `\n`.
@@ -135,72 +196,68 @@ fn escape(value: &str, o: &mut String) {
     o.push_str(value.get(plain..).unwrap_or_default());
 }
 
+/// A sample of a family: the name's suffix, the family's own label, the value (`NaN`: none).
+type Sample = (&'static str, Option<(&'static str, &'static str)>, f64);
+
+/// The `i`th sample of a family of the figures `f`; `None` past the last.
+#[inline(never)]
+fn nth(samples: &Samples, f: &[f64], i: usize) -> Option<Sample> {
+    match *samples {
+        Samples::Gauge(at, divisor) => (i == 0).then(|| ("", None, figure(f, at) / divisor)),
+        Samples::Labeled(key, values, at) => {
+            let v = values.get(i)?;
+            let at = if at == ROWS { ROW_KINDS.get(i).copied().unwrap_or(ROWS) } else { at + i };
+            Some(("", Some((key, *v)), figure(f, at)))
+        }
+        Samples::Summary(at) => {
+            let count = figure(f, at);
+            let mean = figure(f, at + 5);
+            match i {
+                4 => Some(("_sum", None, if mean.is_nan() { 0.0 } else { mean * count / 1000.0 })),
+                5 => Some(("_count", None, count)),
+                _ => ["0.5", "0.9", "0.95", "0.99"]
+                    .get(i)
+                    .map(|q| ("", Some(("quantile", *q)), figure(f, at + 1 + i) / MS)),
+            }
+        }
+    }
+}
+
 /// The Prometheus text of `summary` with `labels` on every sample and `health`'s checks, if
 /// given (SPEC §10). Label names must have passed [`check_label_name`].
+pub fn format_metrics(summary: &BatchSummary, labels: &[(String, String)], health: Option<&Health>) -> String {
+    write(&Figures::of(summary), labels, health)
+}
+
+/// The Prometheus text of a summary's figures (see [`format_metrics`]).
 #[inline(never)]
 #[cold]
-pub fn format_metrics(summary: &BatchSummary, labels: &[(String, String)], health: Option<&Health>) -> String {
-    let s = summary;
+pub(crate) fn write(figures: &Figures, labels: &[(String, String)], health: Option<&Health>) -> String {
+    let f = &figures.0;
     let mut user = String::new();
     for (i, (name, value)) in labels.iter().enumerate() {
-        if i > 0 {
-            user.push(',');
-        }
-        user.push_str(name);
-        user.push_str("=\"");
+        put(&mut user, &[if i > 0 { "," } else { "" }, name, "=\""]);
         escape(value, &mut user);
         user.push('"');
     }
     let mut w = Writer { out: String::with_capacity(4096), labels: user };
-    w.gauge("syncrun_records", "Records read, valid or not.", Some(float(s.records)));
-    w.gauge("syncrun_valid_runs", "Valid runs, duplicates left out.", Some(float(s.valid)));
-    w.gauge("syncrun_invalid_records", "Records with errors.", Some(float(s.invalid)));
-    w.gauge("syncrun_duplicate_runs", "Valid runs whose id was seen before.", Some(float(s.duplicates)));
-    w.family("syncrun_runs", "gauge", "Valid runs by status.");
-    let b = &s.by_status;
-    let counts =
-        [b.success, b.warning, b.failed, b.cancelled, b.interrupted, b.queued, b.querying, b.processing, b.reporting];
-    for (status, n) in SyncRunStatus::ALL.iter().zip(counts) {
-        w.sample("syncrun_runs", &text!("status=\"", status.as_str(), "\""), float(n));
+    // black_box: the optimizer unrolled the loop over the constant table, a copy per family.
+    for (name, help, samples) in std::hint::black_box(FAMILIES) {
+        w.family(name, if matches!(samples, Samples::Summary(_)) { "summary" } else { "gauge" }, help);
+        let mut i = 0;
+        while let Some((suffix, own, value)) = nth(samples, f, i) {
+            w.sample(name, suffix, own, value);
+            i += 1;
+        }
     }
-    w.gauge("syncrun_success_ratio", "Succeeded runs / terminal runs.", s.success_rate);
-    w.gauge(
-        "syncrun_failure_streak",
-        "Terminal runs that did not succeed, counted back from the most recent one.",
-        Some(float(s.failure_streak)),
-    );
-    w.family("syncrun_rows", "gauge", "Rows of the valid runs by kind.");
-    for (kind, n) in [("attempted", s.attempted_rows), ("failed", s.rows.failed.total), ("skipped", s.skipped_rows)] {
-        w.sample("syncrun_rows", &text!("kind=\"", kind, "\""), float(n));
-    }
-    w.summary("syncrun_run_duration_seconds", "Run durations, finishedAt - startedAt.", &s.duration_ms);
-    w.summary("syncrun_queue_duration_seconds", "Time runs waited, startedAt - createdAt.", &s.queued_ms);
-    w.gauge(
-        "syncrun_last_success_timestamp_seconds",
-        "finishedAt of the most recent succeeded run.",
-        epoch(s.last_success.as_ref().and_then(|l| l.finished_at.as_deref())),
-    );
-    w.gauge(
-        "syncrun_last_failure_timestamp_seconds",
-        "finishedAt of the most recent terminal run that did not succeed.",
-        epoch(s.last_failure.as_ref().and_then(|l| l.finished_at.as_deref())),
-    );
-    w.gauge(
-        "syncrun_latest_run_timestamp_seconds",
-        "createdAt of the most recent run.",
-        epoch(s.latest.as_ref().map(|l| l.created_at.as_str())),
-    );
     if let Some(h) = health {
-        w.family(
-            "syncrun_health_status",
-            "gauge",
-            "Health per rule and overall: 0 ok, 1 warning, 2 critical, 3 unknown.",
-        );
+        let name = "syncrun_health_status";
+        w.family(name, "gauge", "Health per rule and overall: 0 ok, 1 warning, 2 critical, 3 unknown.");
         for c in &h.checks {
-            w.sample("syncrun_health_status", &text!("rule=\"", c.rule.as_str(), "\""), f64::from(c.status.metric()));
+            w.sample(name, "", Some(("rule", c.rule.as_str())), f64::from(c.status.metric()));
         }
         // The overall status as the Health says it (one read back carries its own).
-        w.sample("syncrun_health_status", "rule=\"overall\"", f64::from(h.status.metric()));
+        w.sample(name, "", Some(("rule", "overall")), f64::from(h.status.metric()));
     }
     w.out
 }

@@ -1,412 +1,700 @@
 //! Figures read back from JSON (SPEC §9, §10): a `BatchSummary` or a `Health` as an earlier call
 //! (or an earlier run, through a file) wrote it, and the options of `checkHealth` and
-//! `formatMetrics`. Read with the crate's own JSON reader into the typed structs, key by key, so
-//! that anything else is misuse naming the first wrong key (`summary.durationMs.p50 must be a
-//! number or null`). Keys the figures do not have are ignored.
+//! `formatMetrics`. A summary or `Health` is read straight from the text with the crate's own
+//! JSON reader, along a static table of its keys and kinds (§5's, for a summary), so that
+//! anything else is misuse naming the first wrong key in the table's order, whatever the text's
+//! (`summary.durationMs.p50 must be a number or null`). Keys the tables do not have are skipped;
+//! a key given twice counts the first time. Text that is not JSON is reported as that first.
+//!
+//! One walker interprets the tables: reading a summary field by field into the typed structs
+//! was a function call (and a clean-up path) per member, most of this module's .wasm; building
+//! a `Value` tree first took most of the time. Only the figures SPEC §9 and §10 need are kept,
+//! in a flat [`Figures`]. The options (small, with keys of the user's) are read into a `Value`,
+//! but for `health`, which is read along the tables too.
 //!
 //! Each call runs once per judgement, never per run: entry points are `#[cold]` and helpers not
 //! inlined, for a smaller .wasm.
 
-use std::cell::RefCell;
-
 use crate::health::{
     Health, HealthCheck, HealthOptions, HealthRule, HealthStatus, Misuse, MisuseCode, Rules, Thresholds,
 };
-use crate::json::{Reader, Value, MAX_SAFE};
+use crate::json::{Fail, Reader, Scalar, Value, MAX_SAFE};
 use crate::metrics::MetricsOptions;
 use crate::out::text;
 use crate::run::SyncRunStatus;
-use crate::summary::{BatchSummary, ByStatus, LastFailure, LastSuccess, LastTerminal, Latest, RowTotals, Rows, Stats};
+use crate::summary::{BatchSummary, Stats};
 use crate::timestamp::parse_timestamp;
 
-/// The JSON text `text` as a value; misuse about `name` when it is not JSON.
-#[cold]
-fn parse(text: &[u8], name: &str, code: MisuseCode) -> Result<Value, Misuse> {
-    let bad = || Misuse { code, message: text!(name, " is not JSON") };
-    let text = std::str::from_utf8(text).map_err(|_| bad())?;
-    let mut r = Reader::new(text.strip_prefix('\u{FEFF}').unwrap_or(text), true);
-    let value = r.value(0, &mut String::new(), &mut Vec::new()).map_err(|_| bad())?;
-    if r.at_end() {
-        Ok(value)
+/// Slots of [`Figures`]: the members of a `BatchSummary` that SPEC §9's rules and §10's metrics
+/// read. Counts and numbers as they are, timestamps as milliseconds since 1970, `NaN` for null.
+pub mod slot {
+    pub const RECORDS: usize = 0;
+    pub const VALID: usize = 1;
+    pub const INVALID: usize = 2;
+    pub const DUPLICATES: usize = 3;
+    /// Nine counts, in the order of `SyncRunStatus::ALL`.
+    pub const BY_STATUS: usize = 4;
+    pub const TERMINAL: usize = 13;
+    pub const SUCCESS_RATE: usize = 14;
+    pub const ROWS_FAILED: usize = 15;
+    pub const ATTEMPTED_ROWS: usize = 16;
+    pub const SKIPPED_ROWS: usize = 17;
+    pub const FAILURE_STREAK: usize = 18;
+    /// Stats: count, p50, p90, p95, p99, mean (see [`super::STATS`]).
+    pub const DURATION: usize = 19;
+    pub const QUEUED: usize = 25;
+    pub const QUERY_SIZE: usize = 31;
+    /// 1 when `lastSuccess` is an object, 0 when null.
+    pub const LAST_SUCCESS: usize = 37;
+    pub const LAST_SUCCESS_FINISHED: usize = 38;
+    pub const LAST_FAILURE_FINISHED: usize = 39;
+    pub const LATEST_CREATED: usize = 40;
+    /// 1 when `lastTerminal` is an object, 0 when null.
+    pub const LAST_TERMINAL: usize = 41;
+    pub const LAST_TERMINAL_DURATION: usize = 42;
+    pub const LAST_TERMINAL_QUERY_SIZE: usize = 43;
+    pub const LAST_TERMINAL_FAILURE_RATE: usize = 44;
+    /// How many there are.
+    pub const COUNT: usize = 45;
+    /// A member checked but not kept.
+    pub const NONE: u8 = 255;
+}
+
+/// The figures of a summary that health and metrics read, by [`slot`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figures(pub [f64; slot::COUNT]);
+
+#[allow(clippy::cast_precision_loss)]
+fn count(n: u64) -> f64 {
+    n as f64
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn int(n: Option<i64>) -> f64 {
+    n.map_or(f64::NAN, |n| n as f64)
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn ts(t: Option<&str>) -> f64 {
+    t.and_then(parse_timestamp).map_or(f64::NAN, |ms| ms as f64)
+}
+
+fn flag(present: bool) -> f64 {
+    if present {
+        1.0
     } else {
-        Err(bad())
+        0.0
     }
 }
 
-/// The first misuse found while reading one value. Getters record it and go on with a default,
-/// so that reading a summary is straight-line code: a `?` per member gave every member its own
-/// clean-up path, 17 KB of .wasm for `read_summary` alone.
-struct First {
-    code: MisuseCode,
-    misuse: RefCell<Option<Misuse>>,
-}
-
-impl First {
-    fn new(code: MisuseCode) -> First {
-        First { code, misuse: RefCell::new(None) }
-    }
-
-    #[inline(never)]
-    fn record(&self, message: String) {
-        let mut slot = self.misuse.borrow_mut();
-        if slot.is_none() {
-            *slot = Some(Misuse { code: self.code, message });
+impl Figures {
+    /// The figures of a summary the package computed.
+    pub fn of(s: &BatchSummary) -> Figures {
+        use slot::*;
+        let mut f = [f64::NAN; COUNT];
+        let b = &s.by_status;
+        let by = [
+            b.success,
+            b.warning,
+            b.failed,
+            b.cancelled,
+            b.interrupted,
+            b.queued,
+            b.querying,
+            b.processing,
+            b.reporting,
+        ];
+        for (to, n) in f.iter_mut().skip(BY_STATUS).zip(by) {
+            *to = count(n);
         }
-    }
-
-    /// `value`, unless something was recorded.
-    fn result<T>(self, value: T) -> Result<T, Misuse> {
-        match self.misuse.into_inner() {
-            Some(m) => Err(m),
-            None => Ok(value),
-        }
-    }
-}
-
-const NO_MEMBERS: &[(String, Value)] = &[];
-
-/// The members of an object, and the path that names it in messages.
-struct Obj<'a> {
-    members: &'a [(String, Value)],
-    path: String,
-    first: &'a First,
-}
-
-impl<'a> Obj<'a> {
-    /// `value` as an object named `path` (recorded as misuse, and empty, if it is not one).
-    #[inline(never)]
-    fn of(value: &'a Value, path: String, first: &'a First) -> Obj<'a> {
-        let members = match value {
-            Value::Object(members) => members.as_slice(),
-            _ => {
-                first.record(text!(path, " must be an object"));
-                NO_MEMBERS
+        let stats = |f: &mut [f64; COUNT], at: usize, st: &Stats| {
+            let v = [count(st.count), int(st.p50), int(st.p90), int(st.p95), int(st.p99), st.mean.unwrap_or(f64::NAN)];
+            for (to, v) in f.iter_mut().skip(at).zip(v) {
+                *to = v;
             }
         };
-        Obj { members, path, first }
-    }
-
-    #[inline(never)]
-    fn fail(&self, key: &str, expected: &str) {
-        self.first.record(text!(self.path, ".", key, " must be ", expected));
-    }
-
-    /// The value of `key` (the first, if the text had it twice); `null` and misuse when missing.
-    #[inline(never)]
-    fn get(&self, key: &str) -> &'a Value {
-        match self.members.iter().find(|(k, _)| k == key) {
-            Some((_, v)) => v,
-            None => {
-                self.first.record(text!(self.path, ".", key, " is missing"));
-                &Value::Null
-            }
+        stats(&mut f, DURATION, &s.duration_ms);
+        stats(&mut f, QUEUED, &s.queued_ms);
+        stats(&mut f, QUERY_SIZE, &s.query_size);
+        f[RECORDS] = count(s.records);
+        f[VALID] = count(s.valid);
+        f[INVALID] = count(s.invalid);
+        f[DUPLICATES] = count(s.duplicates);
+        f[TERMINAL] = count(s.terminal);
+        f[SUCCESS_RATE] = s.success_rate.unwrap_or(f64::NAN);
+        f[ROWS_FAILED] = count(s.rows.failed.total);
+        f[ATTEMPTED_ROWS] = count(s.attempted_rows);
+        f[SKIPPED_ROWS] = count(s.skipped_rows);
+        f[FAILURE_STREAK] = count(s.failure_streak);
+        f[LAST_SUCCESS] = flag(s.last_success.is_some());
+        f[LAST_SUCCESS_FINISHED] = ts(s.last_success.as_ref().and_then(|l| l.finished_at.as_deref()));
+        f[LAST_FAILURE_FINISHED] = ts(s.last_failure.as_ref().and_then(|l| l.finished_at.as_deref()));
+        f[LATEST_CREATED] = ts(s.latest.as_ref().map(|l| l.created_at.as_str()));
+        f[LAST_TERMINAL] = flag(s.last_terminal.is_some());
+        if let Some(t) = &s.last_terminal {
+            f[LAST_TERMINAL_DURATION] = int(t.duration_ms);
+            f[LAST_TERMINAL_QUERY_SIZE] = count(t.query_size);
+            f[LAST_TERMINAL_FAILURE_RATE] = t.failure_rate.unwrap_or(f64::NAN);
         }
-    }
-
-    /// `pick` of the value of `key`, or `T::default()` and misuse saying it must be `expected`.
-    #[inline(never)]
-    fn read<T: Default>(&self, key: &str, expected: &str, pick: fn(&Value) -> Option<T>) -> T {
-        match pick(self.get(key)) {
-            Some(v) => v,
-            None => {
-                self.fail(key, expected);
-                T::default()
-            }
-        }
-    }
-
-    fn count(&self, key: &str) -> u64 {
-        self.read(key, "a whole number ≥ 0", |v| match v {
-            // In range and whole: the cast is exact.
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            Value::Number(n) if (0.0..=MAX_SAFE).contains(n) && n.fract() == 0.0 => Some(*n as u64),
-            _ => None,
-        })
-    }
-
-    fn opt_int(&self, key: &str) -> Option<i64> {
-        self.read(key, "a whole number or null", |v| match v {
-            Value::Null => Some(None),
-            #[allow(clippy::cast_possible_truncation)]
-            Value::Number(n) if n.abs() <= MAX_SAFE && n.fract() == 0.0 => Some(Some(*n as i64)),
-            _ => None,
-        })
-    }
-
-    fn opt_num(&self, key: &str) -> Option<f64> {
-        self.read(key, "a number or null", |v| match v {
-            Value::Null => Some(None),
-            Value::Number(n) if n.is_finite() => Some(Some(*n)),
-            _ => None,
-        })
-    }
-
-    fn num(&self, key: &str) -> f64 {
-        self.read(key, "a number", |v| match v {
-            Value::Number(n) if n.is_finite() => Some(*n),
-            _ => None,
-        })
-    }
-
-    fn boolean(&self, key: &str) -> bool {
-        self.read(key, "a boolean", |v| match v {
-            Value::Bool(b) => Some(*b),
-            _ => None,
-        })
-    }
-
-    fn opt_bool(&self, key: &str) -> Option<bool> {
-        self.read(key, "a boolean or null", |v| match v {
-            Value::Null => Some(None),
-            Value::Bool(b) => Some(Some(*b)),
-            _ => None,
-        })
-    }
-
-    fn opt_string(&self, key: &str) -> Option<String> {
-        self.read(key, "a string or null", |v| match v {
-            Value::Null => Some(None),
-            Value::String(s) => Some(Some(s.clone())),
-            _ => None,
-        })
-    }
-
-    fn string(&self, key: &str) -> String {
-        self.read(key, "a string", |v| match v {
-            Value::String(s) => Some(s.clone()),
-            _ => None,
-        })
-    }
-
-    fn opt_timestamp(&self, key: &str) -> Option<String> {
-        self.read(key, "a timestamp or null", |v| match v {
-            Value::Null => Some(None),
-            Value::String(s) if parse_timestamp(s).is_some() => Some(Some(s.clone())),
-            _ => None,
-        })
-    }
-
-    fn timestamp(&self, key: &str) -> String {
-        self.read(key, "a timestamp", |v| match v {
-            Value::String(s) if parse_timestamp(s).is_some() => Some(s.clone()),
-            _ => None,
-        })
-    }
-
-    fn status(&self, key: &str) -> SyncRunStatus {
-        let status = self.read(key, "a run status", |v| match v {
-            Value::String(s) => SyncRunStatus::parse(s).map(Some),
-            _ => None,
-        });
-        status.unwrap_or(SyncRunStatus::Success)
-    }
-
-    fn health_status(&self, key: &str) -> HealthStatus {
-        let status = self.read(key, "\"ok\", \"warning\", \"critical\" or \"unknown\"", |v| match v {
-            Value::String(s) => HealthStatus::from_name(s).map(Some),
-            _ => None,
-        });
-        status.unwrap_or(HealthStatus::Unknown)
-    }
-
-    #[inline(never)]
-    fn object(&self, key: &str) -> Obj<'a> {
-        Obj::of(self.get(key), text!(self.path, ".", key), self.first)
-    }
-
-    #[inline(never)]
-    fn opt_object(&self, key: &str) -> Option<Obj<'a>> {
-        match self.get(key) {
-            Value::Null => None,
-            Value::Object(_) => Some(self.object(key)),
-            _ => {
-                self.fail(key, "an object or null");
-                None
-            }
-        }
-    }
-
-    #[inline(never)]
-    fn array(&self, key: &str) -> &'a [Value] {
-        match self.get(key) {
-            Value::Array(items) => items,
-            _ => {
-                self.fail(key, "an array");
-                &[]
-            }
-        }
-    }
-
-    /// An array whose elements are not read back: checked to be one, and empty.
-    fn unread<T>(&self, key: &str) -> Vec<T> {
-        self.array(key);
-        Vec::new()
-    }
-
-    #[inline(never)]
-    fn stats(&self, key: &str) -> Stats {
-        let s = self.object(key);
-        Stats {
-            count: s.count("count"),
-            min: s.opt_int("min"),
-            p50: s.opt_int("p50"),
-            p90: s.opt_int("p90"),
-            p95: s.opt_int("p95"),
-            p99: s.opt_int("p99"),
-            max: s.opt_int("max"),
-            mean: s.opt_num("mean"),
-        }
-    }
-
-    #[inline(never)]
-    fn totals(&self, key: &str) -> RowTotals {
-        let t = self.object(key);
-        RowTotals {
-            added: t.count("added"),
-            changed: t.count("changed"),
-            removed: t.count("removed"),
-            total: t.count("total"),
-        }
+        Figures(f)
     }
 }
 
-/// A `BatchSummary` from its JSON text (SPEC §5): every member checked, in the order of §5.
+/// What a member must be. The order is that of [`EXPECTED`].
+#[derive(Clone, Copy)]
+enum Kind {
+    Count,
+    OptInt,
+    OptNum,
+    Num,
+    Bool,
+    OptBool,
+    Str,
+    OptStr,
+    Ts,
+    OptTs,
+    Status,
+    HealthStatus,
+    Rule,
+    /// Checked to be an array; its elements are not read.
+    Array,
+    /// A `Health`'s checks: an array of objects read with [`CHECK`].
+    Checks,
+    /// An object whose members are those of the table [`TABLES`] has at the first number,
+    /// their slots offset by the second.
+    Obj(u8, u8),
+    /// The same, or null.
+    OptObj(u8, u8),
+}
+
+/// The end of "summary.x must be ...", per [`Kind`].
+const EXPECTED: [&str; 16] = [
+    "a whole number ≥ 0",
+    "a whole number or null",
+    "a number or null",
+    "a number",
+    "a boolean",
+    "a boolean or null",
+    "a string",
+    "a string or null",
+    "a timestamp",
+    "a timestamp or null",
+    "a run status",
+    "\"ok\", \"warning\", \"critical\" or \"unknown\"",
+    "a rule name",
+    "an array",
+    "an object",
+    "an object or null",
+];
+
+impl Kind {
+    fn expected(self) -> &'static str {
+        let i = match self {
+            Kind::Count => 0,
+            Kind::OptInt => 1,
+            Kind::OptNum => 2,
+            Kind::Num => 3,
+            Kind::Bool => 4,
+            Kind::OptBool => 5,
+            Kind::Str => 6,
+            Kind::OptStr => 7,
+            Kind::Ts => 8,
+            Kind::OptTs => 9,
+            Kind::Status => 10,
+            Kind::HealthStatus => 11,
+            Kind::Rule => 12,
+            Kind::Array | Kind::Checks => 13,
+            Kind::Obj(..) => 14,
+            Kind::OptObj(..) => 15,
+        };
+        EXPECTED.get(i).copied().unwrap_or_default()
+    }
+}
+
+/// A member of an object: its key, what it must be, and the slot its figure goes to
+/// ([`slot::NONE`]: checked, not kept; for an object or null: 1 or 0, present or not).
+struct Member(&'static str, Kind, u8);
+
+use Kind::*;
+
+const STATS: &[Member] = &[
+    Member("count", Count, 0),
+    Member("min", OptInt, slot::NONE),
+    Member("p50", OptInt, 1),
+    Member("p90", OptInt, 2),
+    Member("p95", OptInt, 3),
+    Member("p99", OptInt, 4),
+    Member("max", OptInt, slot::NONE),
+    Member("mean", OptNum, 5),
+];
+
+const TOTALS: &[Member] = &[
+    Member("added", Count, slot::NONE),
+    Member("changed", Count, slot::NONE),
+    Member("removed", Count, slot::NONE),
+    Member("total", Count, 0),
+];
+
+const N: u8 = slot::NONE;
+
+#[allow(clippy::cast_possible_truncation)]
+const fn at(slot: usize) -> u8 {
+    slot as u8
+}
+
+const BY_STATUS: &[Member] = &[
+    Member("success", Count, 0),
+    Member("warning", Count, 1),
+    Member("failed", Count, 2),
+    Member("cancelled", Count, 3),
+    Member("interrupted", Count, 4),
+    Member("queued", Count, 5),
+    Member("querying", Count, 6),
+    Member("processing", Count, 7),
+    Member("reporting", Count, 8),
+];
+
+const ROWS: &[Member] = &[
+    Member("planned", Obj(T_TOTALS, N), N),
+    Member("successful", Obj(T_TOTALS, N), N),
+    Member("failed", Obj(T_TOTALS, at(slot::ROWS_FAILED)), N),
+];
+
+const LATEST: &[Member] = &[Member("id", Str, N), Member("status", Status, N), Member("createdAt", Ts, 0)];
+
+const LAST_SUCCESS: &[Member] = &[Member("id", Str, N), Member("createdAt", Ts, N), Member("finishedAt", OptTs, 0)];
+
+const LAST_FAILURE: &[Member] = &[
+    Member("id", Str, N),
+    Member("status", Status, N),
+    Member("createdAt", Ts, N),
+    Member("finishedAt", OptTs, 0),
+    Member("error", OptStr, N),
+];
+
+const LAST_TERMINAL: &[Member] = &[
+    Member("id", Str, N),
+    Member("status", Status, N),
+    Member("createdAt", Ts, N),
+    Member("finishedAt", OptTs, N),
+    Member("durationMs", OptInt, 0),
+    Member("querySize", Count, 1),
+    Member("attemptedRows", Count, N),
+    Member("failedRows", Count, N),
+    Member("failureRate", OptNum, 2),
+];
+
+/// The tables of nested objects, by the numbers `Obj` and `OptObj` name them with (a number
+/// each, not a slice: a table entry is 12 bytes of .wasm data instead of 24).
+const TABLES: [&[Member]; 8] = [STATS, TOTALS, BY_STATUS, ROWS, LATEST, LAST_SUCCESS, LAST_FAILURE, LAST_TERMINAL];
+const T_STATS: u8 = 0;
+const T_TOTALS: u8 = 1;
+const T_BY_STATUS: u8 = 2;
+const T_ROWS: u8 = 3;
+const T_LATEST: u8 = 4;
+const T_LAST_SUCCESS: u8 = 5;
+const T_LAST_FAILURE: u8 = 6;
+const T_LAST_TERMINAL: u8 = 7;
+
+/// A `BatchSummary`'s members, in the order of SPEC §5 (so the first wrong key is named).
 /// `issues`, `topErrors` and `daily` must be arrays; their elements are not read (no rule and
-/// no metric needs them; the package does not even write them) and they come back empty.
-#[cold]
-pub fn read_summary(text: &[u8]) -> Result<BatchSummary, Misuse> {
-    let value = parse(text, "summary", MisuseCode::InvalidSummary)?;
-    let first = First::new(MisuseCode::InvalidSummary);
-    let o = Obj::of(&value, String::from("summary"), &first);
-    // Struct fields are evaluated in the order written: §5's order, so the first wrong key is named.
-    let summary = BatchSummary {
-        records: o.count("records"),
-        valid: o.count("valid"),
-        invalid: o.count("invalid"),
-        duplicates: o.count("duplicates"),
-        has_more: o.opt_bool("hasMore"),
-        by_status: {
-            let by = o.object("byStatus");
-            ByStatus {
-                success: by.count("success"),
-                warning: by.count("warning"),
-                failed: by.count("failed"),
-                cancelled: by.count("cancelled"),
-                interrupted: by.count("interrupted"),
-                queued: by.count("queued"),
-                querying: by.count("querying"),
-                processing: by.count("processing"),
-                reporting: by.count("reporting"),
-            }
-        },
-        terminal: o.count("terminal"),
-        in_progress: o.count("inProgress"),
-        succeeded: o.count("succeeded"),
-        failed: o.count("failed"),
-        success_rate: o.opt_num("successRate"),
-        rows: {
-            let rows = o.object("rows");
-            Rows {
-                planned: rows.totals("planned"),
-                successful: rows.totals("successful"),
-                failed: rows.totals("failed"),
-            }
-        },
-        attempted_rows: o.count("attemptedRows"),
-        skipped_rows: o.count("skippedRows"),
-        failure_rate: o.opt_num("failureRate"),
-        duration_ms: o.stats("durationMs"),
-        queued_ms: o.stats("queuedMs"),
-        first_created_at: o.opt_timestamp("firstCreatedAt"),
-        last_created_at: o.opt_timestamp("lastCreatedAt"),
-        latest: o.opt_object("latest").map(|l| Latest {
-            id: l.string("id"),
-            status: l.status("status"),
-            created_at: l.timestamp("createdAt"),
-        }),
-        last_success: o.opt_object("lastSuccess").map(|l| LastSuccess {
-            id: l.string("id"),
-            created_at: l.timestamp("createdAt"),
-            finished_at: l.opt_timestamp("finishedAt"),
-        }),
-        last_failure: o.opt_object("lastFailure").map(|l| LastFailure {
-            id: l.string("id"),
-            status: l.status("status"),
-            created_at: l.timestamp("createdAt"),
-            finished_at: l.opt_timestamp("finishedAt"),
-            error: l.opt_string("error"),
-        }),
-        failure_streak: o.count("failureStreak"),
-        top_errors: o.unread("topErrors"),
-        daily: o.unread("daily"),
-        last_terminal: o.opt_object("lastTerminal").map(|t| LastTerminal {
-            id: t.string("id"),
-            status: t.status("status"),
-            created_at: t.timestamp("createdAt"),
-            finished_at: t.opt_timestamp("finishedAt"),
-            duration_ms: t.opt_int("durationMs"),
-            query_size: t.count("querySize"),
-            attempted_rows: t.count("attemptedRows"),
-            failed_rows: t.count("failedRows"),
-            failure_rate: t.opt_num("failureRate"),
-        }),
-        query_size: o.stats("querySize"),
-        error_count: o.count("errorCount"),
-        warning_count: o.count("warningCount"),
-        issues: o.unread("issues"),
-        issues_truncated: o.boolean("issuesTruncated"),
-    };
-    first.result(summary)
+/// no metric needs them).
+const SUMMARY: &[Member] = &[
+    Member("records", Count, at(slot::RECORDS)),
+    Member("valid", Count, at(slot::VALID)),
+    Member("invalid", Count, at(slot::INVALID)),
+    Member("duplicates", Count, at(slot::DUPLICATES)),
+    Member("hasMore", OptBool, N),
+    Member("byStatus", Obj(T_BY_STATUS, at(slot::BY_STATUS)), N),
+    Member("terminal", Count, at(slot::TERMINAL)),
+    Member("inProgress", Count, N),
+    Member("succeeded", Count, N),
+    Member("failed", Count, N),
+    Member("successRate", OptNum, at(slot::SUCCESS_RATE)),
+    Member("rows", Obj(T_ROWS, 0), N),
+    Member("attemptedRows", Count, at(slot::ATTEMPTED_ROWS)),
+    Member("skippedRows", Count, at(slot::SKIPPED_ROWS)),
+    Member("failureRate", OptNum, N),
+    Member("durationMs", Obj(T_STATS, at(slot::DURATION)), N),
+    Member("queuedMs", Obj(T_STATS, at(slot::QUEUED)), N),
+    Member("firstCreatedAt", OptTs, N),
+    Member("lastCreatedAt", OptTs, N),
+    Member("latest", OptObj(T_LATEST, at(slot::LATEST_CREATED)), N),
+    Member("lastSuccess", OptObj(T_LAST_SUCCESS, at(slot::LAST_SUCCESS_FINISHED)), at(slot::LAST_SUCCESS)),
+    Member("lastFailure", OptObj(T_LAST_FAILURE, at(slot::LAST_FAILURE_FINISHED)), N),
+    Member("failureStreak", Count, at(slot::FAILURE_STREAK)),
+    Member("topErrors", Array, N),
+    Member("daily", Array, N),
+    Member("lastTerminal", OptObj(T_LAST_TERMINAL, at(slot::LAST_TERMINAL_DURATION)), at(slot::LAST_TERMINAL)),
+    Member("querySize", Obj(T_STATS, at(slot::QUERY_SIZE)), N),
+    Member("errorCount", Count, N),
+    Member("warningCount", Count, N),
+    Member("issues", Array, N),
+    Member("issuesTruncated", Bool, N),
+];
+
+// `object` marks the members it has seen in a u64.
+const _: () = assert!(SUMMARY.len() <= 64);
+
+/// A `HealthCheck`'s members; the slots are those [`checks`] reads its figures from.
+const CHECK: &[Member] = &[
+    Member("rule", Rule, 0),
+    Member("status", HealthStatus, 1),
+    Member("value", OptNum, 2),
+    Member("warning", Num, 3),
+    Member("critical", Num, 4),
+    Member("message", Str, 5),
+];
+
+/// A `Health`'s members (`checks` is read by [`health`]).
+const HEALTH: &[Member] = &[Member("status", HealthStatus, 0), Member("checks", Checks, N)];
+
+/// The figure of a scalar `v` of kind `kind` (a status or rule as its position in its `ALL`,
+/// null as `NaN`, a null object as 0, strings as 0: the caller takes those from the value), or
+/// `None` when `v` is not one.
+#[allow(clippy::cast_precision_loss)]
+#[inline(never)]
+fn scalar(kind: Kind, v: &Scalar) -> Option<f64> {
+    let position = |found: Option<usize>| found.map(|i| i as f64);
+    match (kind, v) {
+        (OptInt | OptNum | OptBool | OptStr | OptTs, Scalar::Null) => Some(f64::NAN),
+        (OptObj(..), Scalar::Null) => Some(0.0),
+        (Count, Scalar::Number(n)) if (0.0..=MAX_SAFE).contains(n) && n.fract() == 0.0 => Some(*n),
+        (OptInt, Scalar::Number(n)) if n.abs() <= MAX_SAFE && n.fract() == 0.0 => Some(*n),
+        (OptNum | Num, Scalar::Number(n)) if n.is_finite() => Some(*n),
+        (Bool | OptBool, Scalar::Bool(b)) => Some(flag(*b)),
+        (Str | OptStr, Scalar::String(_)) => Some(0.0),
+        (Ts | OptTs, Scalar::String(s)) => parse_timestamp(s).map(|ms| ms as f64),
+        (Status, Scalar::String(s)) => position(SyncRunStatus::parse(s).map(|_| 0)),
+        (HealthStatus, Scalar::String(s)) => position(crate::health::HealthStatus::from_name(s).map(|h| h as usize)),
+        (Rule, Scalar::String(s)) => position(HealthRule::from_name(s).map(|r| r as usize)),
+        _ => None,
+    }
 }
 
-/// A `Health` (SPEC §9) from a value named `path`; anything else is `invalid_summary`.
 #[cold]
-fn health(value: &Value, path: String) -> Result<Health, Misuse> {
-    let first = First::new(MisuseCode::InvalidSummary);
-    let o = Obj::of(value, path, &first);
-    let status = o.health_status("status");
-    let mut checks: Vec<HealthCheck> = Vec::new();
-    for (i, item) in o.array("checks").iter().enumerate() {
-        let c = Obj::of(item, text!(o.path, ".checks[", i, "]"), &first);
-        let rule = c.read("rule", "a rule name", |v| match v {
-            Value::String(s) => HealthRule::from_name(s).map(Some),
-            _ => None,
-        });
-        let Some(rule) = rule else { break };
-        if checks.iter().any(|x| x.rule == rule) {
-            c.fail("rule", "a rule not checked before in the list");
+#[inline(never)]
+fn wrong(path: &str, key: &str, what: &str) -> Misuse {
+    Misuse::summary_of(&[path, ".", key, what])
+}
+
+/// Where a walk writes: figures at their slots, the string member with a slot, the checks of
+/// a `Health`.
+struct Cx {
+    out: [f64; slot::COUNT],
+    string: String,
+    checks: Vec<HealthCheck>,
+}
+
+impl Cx {
+    /// (Not inlined: the array's initializer was a store per slot at every caller.)
+    #[inline(never)]
+    fn new() -> Cx {
+        let mut out = [0.0; slot::COUNT];
+        // A loop, not a store per slot (black_box keeps the optimizer from unrolling it).
+        for x in out.iter_mut().take(std::hint::black_box(slot::COUNT)) {
+            *x = f64::NAN;
         }
-        checks.push(HealthCheck {
-            rule,
-            status: c.health_status("status"),
-            value: c.opt_num("value"),
-            warning: c.num("warning"),
-            critical: c.num("critical"),
-            message: c.string("message"),
-        });
+        Cx { out, string: String::new(), checks: Vec::new() }
     }
-    first.result(Health { status, checks })
+
+    fn store(&mut self, base: u8, at: u8, x: f64) {
+        if at != N && base != N {
+            if let Some(to) = self.out.get_mut(usize::from(base.wrapping_add(at))) {
+                *to = x;
+            }
+        }
+    }
+}
+
+/// The reader's steps, each one call: `Reader` inlines them, a copy per call site here.
+#[inline(never)]
+fn peek(r: &mut Reader) -> Result<u8, Fail> {
+    r.peek()
+}
+
+#[inline(never)]
+fn key<'a>(r: &mut Reader<'a>) -> Result<std::borrow::Cow<'a, str>, Fail> {
+    r.key()
+}
+
+/// After a member or element: whether another follows before `close`.
+#[inline(never)]
+fn more(r: &mut Reader, close: u8) -> Result<bool, Fail> {
+    r.comma_or(close)
+}
+
+/// Open the object or array the reader is at: whether it has a first member or element.
+#[inline(never)]
+fn open(r: &mut Reader, array: bool) -> Result<bool, Fail> {
+    if array {
+        r.array_start()
+    } else {
+        r.object_start()
+    }
+}
+
+#[inline(never)]
+fn plain<'a>(r: &mut Reader<'a>, b: u8) -> Result<Scalar<'a>, Fail> {
+    r.plain_scalar(b)
+}
+
+/// Skip one value (a member no table has, or a container where a scalar belongs).
+fn skip(r: &mut Reader) -> Result<(), Fail> {
+    r.skip_value(1, &mut String::new(), &mut Vec::new())
+}
+
+/// The first problem of an object: the position in its table of the member at fault, and the
+/// misuse. Members are read in the text's order, problems reported in the table's (§5's).
+type Found = Option<(usize, Misuse)>;
+
+/// Read the object the reader is at (named `path`) against `table`, straight from the text:
+/// its figures go to `cx` at `base` + their slots. A key given twice counts the first time, as
+/// everywhere in the package; keys the table does not have are skipped.
+#[inline(never)]
+fn object(r: &mut Reader, path: &str, table: &[Member], base: u8, cx: &mut Cx) -> Result<Found, Fail> {
+    let mut seen = 0u64;
+    let mut first: Found = None;
+    let keep = |first: &mut Found, i: usize, m: Misuse| {
+        if first.as_ref().is_none_or(|(j, _)| i < *j) {
+            *first = Some((i, m));
+        }
+    };
+    if open(r, false)? {
+        loop {
+            let k = key(r)?;
+            match table.iter().position(|m| m.0 == k) {
+                Some(i) if seen & (1 << i) == 0 => {
+                    seen |= 1 << i;
+                    if let Some(Member(key, kind, at)) = table.get(i) {
+                        if let Some(m) = value(r, path, key, *kind, *at, base, cx)? {
+                            keep(&mut first, i, m);
+                        }
+                    }
+                }
+                _ => skip(r)?,
+            }
+            if !more(r, b'}')? {
+                break;
+            }
+        }
+    }
+    if let Some(i) = (0..table.len()).find(|i| seen & (1 << i) == 0) {
+        let key = table.get(i).map_or("", |m| m.0);
+        keep(&mut first, i, wrong(path, key, " is missing"));
+    }
+    Ok(first)
+}
+
+/// Read the value of member `key` (of kind `kind`, figure to slot `at`) of the object named
+/// `path`; the misuse when it is not one.
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+fn value(
+    r: &mut Reader,
+    path: &str,
+    key: &str,
+    kind: Kind,
+    at: u8,
+    base: u8,
+    cx: &mut Cx,
+) -> Result<Option<Misuse>, Fail> {
+    let b = peek(r)?;
+    let bad = || Misuse::summary_of(&[path, ".", key, " must be ", kind.expected()]);
+    match (kind, b) {
+        (Obj(sub, sb) | OptObj(sub, sb), b'{') => {
+            cx.store(base, at, 1.0);
+            let sub = TABLES.get(usize::from(sub)).copied().unwrap_or_default();
+            let sub_base = if sb == N { N } else { base.wrapping_add(sb) };
+            Ok(object(r, &[path, ".", key].concat(), sub, sub_base, cx)?.map(|(_, m)| m))
+        }
+        (Checks, b'[') => checks(r, path, cx),
+        (Array, b'[') => skip(r).map(|()| None),
+        (_, b'{' | b'[') => skip(r).map(|()| Some(bad())),
+        _ => {
+            let v = plain(r, b)?;
+            let Some(x) = scalar(kind, &v) else { return Ok(Some(bad())) };
+            if let (Scalar::String(s), Str, true) = (&v, kind, at != N) {
+                cx.string = s.to_string();
+            }
+            cx.store(base, at, x);
+            Ok(None)
+        }
+    }
+}
+
+/// The status or rule at `position` of `all`.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn nth<T: Copy>(all: &[T], position: f64) -> Option<T> {
+    all.get(position as usize).copied()
+}
+
+#[inline(never)]
+/// The `checks` of a `Health` (named `path`), into `cx.checks`; the first wrong one's misuse.
+fn checks(r: &mut Reader, path: &str, cx: &mut Cx) -> Result<Option<Misuse>, Fail> {
+    let mut bad = None;
+    let mut i = 0usize;
+    if open(r, true)? {
+        loop {
+            let at = text!(path, ".checks[", i, "]");
+            if bad.is_some() {
+                skip(r)?;
+            } else if peek(r)? != b'{' {
+                skip(r)?;
+                bad = Some(Misuse::summary_of(&[at.as_str(), " must be an object"]));
+            } else {
+                let mut c = Cx::new();
+                let found = object(r, &at, CHECK, 0, &mut c)?;
+                let rule = nth(&HealthRule::ALL, c.out[0]);
+                // The rule is read first: a rule given twice is the check's misuse.
+                if rule.is_some_and(|rule| cx.checks.iter().any(|x| x.rule == rule)) {
+                    bad = Some(wrong(&at, "rule", " must be a rule not checked before in the list"));
+                } else if let Some((_, m)) = found {
+                    bad = Some(m);
+                } else if let Some(rule) = rule {
+                    let [_, status, value, warning, critical, ..] = c.out;
+                    cx.checks.push(HealthCheck {
+                        rule,
+                        status: nth(&HealthStatus::ALL, status).unwrap_or(HealthStatus::Unknown),
+                        value: Some(value).filter(|v| !v.is_nan()),
+                        warning,
+                        critical,
+                        message: c.string,
+                    });
+                }
+            }
+            i += 1;
+            if !more(r, b']')? {
+                break;
+            }
+        }
+    }
+    Ok(bad)
+}
+/// A reader of `text`, after a byte order mark; `None` when it is not UTF-8.
+#[inline(never)]
+fn reader(text: &[u8]) -> Option<Reader<'_>> {
+    let text = std::str::from_utf8(text).ok()?;
+    Some(Reader::new(text.strip_prefix('\u{FEFF}').unwrap_or(text), true))
+}
+
+#[inline(never)]
+fn at_end(r: &mut Reader) -> bool {
+    r.at_end()
+}
+
+#[cold]
+#[inline(never)]
+fn not_json(name: &str, code: MisuseCode) -> Misuse {
+    Misuse { code, message: [name, " is not JSON"].concat() }
+}
+
+/// Read the JSON text `text`, named `name`, with `read` at its first byte: misuse about
+/// `name` (with `code`) when it is not JSON, whatever else is wrong.
+fn read_text<T>(
+    text: &[u8],
+    name: &str,
+    code: MisuseCode,
+    read: impl FnOnce(&mut Reader) -> Result<Result<T, Misuse>, Fail>,
+) -> Result<T, Misuse> {
+    let Some(mut r) = reader(text) else { return Err(not_json(name, code)) };
+    match read(&mut r) {
+        Ok(result) if at_end(&mut r) => result,
+        _ => Err(not_json(name, code)),
+    }
+}
+
+/// The object the reader is at, named `name`, against `table` (misuse if it is not an object).
+fn top(r: &mut Reader, name: &str, table: &[Member], cx: &mut Cx) -> Result<Result<(), Misuse>, Fail> {
+    if peek(r)? != b'{' {
+        skip(r)?;
+        return Ok(Err(Misuse::summary_of(&[name, " must be an object"])));
+    }
+    Ok(object(r, name, table, 0, cx)?.map_or(Ok(()), |(_, m)| Err(m)))
+}
+
+/// The figures of a `BatchSummary` (SPEC §5) from its JSON text: every member checked, in the
+/// order of §5.
+#[cold]
+pub fn read_summary(text: &[u8]) -> Result<Figures, Misuse> {
+    let mut cx = Cx::new();
+    read_text(text, "summary", MisuseCode::InvalidSummary, |r| top(r, "summary", SUMMARY, &mut cx))?;
+    Ok(Figures(cx.out))
+}
+
+/// A `Health` (SPEC §9), named `name`, at the reader; `Ok(None)` for `null` when `nullable`.
+fn health(r: &mut Reader, name: &str, nullable: bool) -> Result<Result<Option<Health>, Misuse>, Fail> {
+    if nullable && peek(r)? == b'n' {
+        if let Scalar::Null = plain(r, b'n')? {
+            return Ok(Ok(None));
+        }
+    }
+    let mut cx = Cx::new();
+    Ok(top(r, name, HEALTH, &mut cx)?.map(|()| {
+        let status = nth(&HealthStatus::ALL, cx.out[0]).unwrap_or(HealthStatus::Unknown);
+        Some(Health { status, checks: cx.checks })
+    }))
 }
 
 /// A `Health` from JSON text, or `None` for `null` when `nullable` (compareHealth's `previous`).
 #[cold]
 pub fn read_health(text: &[u8], name: &str, nullable: bool) -> Result<Option<Health>, Misuse> {
-    let value = parse(text, name, MisuseCode::InvalidSummary)?;
-    if nullable && value == Value::Null {
-        return Ok(None);
-    }
-    health(&value, String::from(name)).map(Some)
+    read_text(text, name, MisuseCode::InvalidSummary, |r| health(r, name, nullable))
 }
 
-/// The options object's members; `None` (no text, or `null`) is no options.
+/// The options object's members but `health` (skipped: [`options_health`] reads it straight
+/// from the text); `None` (no text, or `null`) is no options.
 #[cold]
 fn options(text: Option<&[u8]>) -> Result<Option<Value>, Misuse> {
     let Some(text) = text else { return Ok(None) };
-    match parse(text, "options", MisuseCode::InvalidOption)? {
-        Value::Null => Ok(None),
-        v @ Value::Object(_) => Ok(Some(v)),
-        _ => Err(Misuse::option(String::from("options must be an object"))),
-    }
+    read_text(text, "options", MisuseCode::InvalidOption, |r| {
+        let not_object = || Err(Misuse::option_of(&["options must be an object"]));
+        match peek(r)? {
+            b'{' => {}
+            b'[' => return skip(r).map(|()| not_object()),
+            b => return Ok(if let Scalar::Null = plain(r, b)? { Ok(None) } else { not_object() }),
+        }
+        let mut members: Vec<(String, Value)> = Vec::new();
+        if open(r, false)? {
+            loop {
+                let k = key(r)?;
+                if k == "health" || members.iter().any(|(m, _)| *m == k) {
+                    skip(r)?;
+                } else {
+                    let v = r.value(1, &mut String::new(), &mut Vec::new())?;
+                    members.push((k.into_owned(), v));
+                }
+                if !more(r, b'}')? {
+                    break;
+                }
+            }
+        }
+        Ok(Ok(Some(Value::Object(members))))
+    })
+}
+
+/// The `health` member of options that [`options`] read (the first, if the text has it twice),
+/// read again straight from the text; `None` when absent or null.
+#[cold]
+fn options_health(text: &[u8]) -> Result<Option<Health>, Misuse> {
+    read_text(text, "options", MisuseCode::InvalidOption, |r| {
+        let mut found = Ok(None);
+        let mut first = true;
+        if peek(r)? == b'{' && open(r, false)? {
+            loop {
+                if key(r)? == "health" && first {
+                    first = false;
+                    found = health(r, "options.health", true)?;
+                } else {
+                    skip(r)?;
+                }
+                if !more(r, b'}')? {
+                    break;
+                }
+            }
+        }
+        Ok(found)
+    })
 }
 
 /// A member of the options, `None` when absent (or, but for `now`, null).
@@ -431,9 +719,9 @@ pub fn read_health_options(text: Option<&[u8]>, now: i64) -> Result<HealthOption
             Misuse::option_of(&["option now must be a timestamp (YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)), got ", &shown])
         })?,
         Some(_) => {
-            return Err(Misuse::option(String::from(
+            return Err(Misuse::option_of(&[
                 "option now must be a timestamp or a finite number of milliseconds since 1970-01-01T00:00:00Z",
-            )))
+            ]))
         }
     };
     let mut rules = Rules::default();
@@ -447,7 +735,7 @@ pub fn read_health_options(text: Option<&[u8]>, now: i64) -> Result<HealthOption
                 rules.set(rule, thresholds(rule, setting)?);
             }
         }
-        Some(_) => return Err(Misuse::option(String::from("option rules must be an object"))),
+        Some(_) => return Err(Misuse::option_of(&["option rules must be an object"])),
     }
     Ok(HealthOptions { now, rules })
 }
@@ -500,11 +788,11 @@ pub fn read_metrics_options(text: Option<&[u8]>) -> Result<MetricsOptions, Misus
                 }
             }
         }
-        Some(_) => return Err(Misuse::option(String::from("option labels must be an object"))),
+        Some(_) => return Err(Misuse::option_of(&["option labels must be an object"])),
     }
-    let health = match member(&options, "health") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(health(v, String::from("options.health"))?),
+    let health = match text {
+        Some(text) if options.is_some() => options_health(text)?,
+        _ => None,
     };
     Ok(MetricsOptions { labels, health })
 }
