@@ -15,10 +15,18 @@ use crate::run::{read_record, Checked, SyncRun, ValidRun};
 use crate::summary::{BatchSummary, Figures};
 use crate::table::{StrMap, U64Set};
 
+mod partial;
+pub use partial::{resolved, Kept};
+
 /// What happens to each valid, de-duplicated run.
 pub trait Sink {
     /// `position` is the record's index in the input.
     fn run(&mut self, run: &ValidRun<'_>, position: u64);
+
+    /// The same, with the record's NDJSON line where it has one (SPEC §7.1 keeps it).
+    fn run_at(&mut self, run: &ValidRun<'_>, position: u64, _line: Option<u64>) {
+        self.run(run, position);
+    }
 }
 
 impl Sink for Figures {
@@ -80,6 +88,15 @@ fn id_key(id: &str) -> u64 {
     }
 }
 
+/// The `duplicate_id` warning of a run whose id an earlier valid run had (SPEC §3.2).
+fn duplicate_id(path: String, id: &str) -> Issue {
+    Issue::new(
+        IssueCode::DuplicateId,
+        path,
+        text!("id \"", id, "\" was already seen in an earlier run; this one is left out"),
+    )
+}
+
 /// Counts, issues and de-duplication of a batch: what every batch result has.
 pub struct Tally {
     max_issues: usize,
@@ -138,14 +155,10 @@ impl Tally {
             Checked::Valid(run, mut warnings) => {
                 if self.seen.insert(id_key(&run.id)) {
                     self.valid += 1;
-                    sink.run(&run, position);
+                    sink.run_at(&run, position, line);
                 } else {
                     self.duplicates += 1;
-                    warnings.push(Issue::new(
-                        IssueCode::DuplicateId,
-                        base.child("id"),
-                        text!("id \"", run.id, "\" was already seen in an earlier run; this one is left out"),
-                    ));
+                    warnings.push(duplicate_id(base.child("id"), &run.id));
                 }
                 warnings
             }
@@ -610,6 +623,9 @@ struct Feed {
     started: bool,
     /// A whole-input issue found before parsing: too large or not UTF-8.
     early: Option<Issue>,
+    /// The input offset of the first byte that is not UTF-8, when `early` says so (SPEC §7.1
+    /// shifts it when a stream is merged after another).
+    early_at: u64,
     /// Buffer length at which an incomplete record is worth reading again (0: at once).
     retry_at: usize,
 }
@@ -673,6 +689,7 @@ impl Feed {
             pending: Vec::new(),
             started: false,
             early: None,
+            early_at: 0,
             retry_at: 0,
         }
     }
@@ -712,6 +729,7 @@ impl Feed {
             Ok(()) => self.drain(false, sink),
             Err(at) => {
                 self.early = Some(not_utf8(at));
+                self.early_at = at;
                 self.buf = String::new();
                 self.pending = Vec::new();
             }

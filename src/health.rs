@@ -25,6 +25,8 @@ pub enum MisuseCode {
     InvalidOption,
     /// A value that is not a `BatchSummary` (or a `Health` where one is expected).
     InvalidSummary,
+    /// Saved stream state that this version cannot read, or streams that cannot be merged (SPEC §7.1).
+    InvalidState,
 }
 
 impl MisuseCode {
@@ -33,6 +35,7 @@ impl MisuseCode {
         match self {
             MisuseCode::InvalidOption => "invalid_option",
             MisuseCode::InvalidSummary => "invalid_summary",
+            MisuseCode::InvalidState => "invalid_state",
         }
     }
 }

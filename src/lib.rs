@@ -202,14 +202,20 @@ pub fn format_metrics(summary: &[u8], options: Option<&[u8]>) -> Result<String, 
 }
 
 /// Summarize a text that arrives in chunks (SPEC §7): the same result as `summarizeRuns` on
-/// the whole text, in memory bounded by the longest record.
+/// the whole text, in memory bounded by the longest record. Its state can be saved, loaded and
+/// merged after another stream's (SPEC §7.1; see `batch::Kept` for how).
 pub struct SummaryStream {
-    batch: Batch<Figures>,
+    batch: Batch<batch::Kept>,
+    /// The options as resolved (every one set), which `merge` compares and `save` keeps.
+    options: Options,
 }
 
 impl SummaryStream {
     pub fn new(options: &Options) -> SummaryStream {
-        SummaryStream { batch: Batch::new(options, Figures::new(options.warning_is_failure())) }
+        SummaryStream {
+            batch: Batch::new(options, batch::Kept::new(options.warning_is_failure())),
+            options: batch::resolved(options),
+        }
     }
 
     /// Take the next chunk; it may end anywhere, even inside a UTF-8 character.
@@ -219,8 +225,35 @@ impl SummaryStream {
 
     /// The summary of everything pushed.
     pub fn finish(self) -> BatchSummary {
-        let (tally, figures) = self.batch.finish();
-        tally.summary(figures)
+        let (tally, kept) = self.batch.finish();
+        tally.summary(kept.figures)
+    }
+
+    /// Append `other`'s state as if its chunks had been pushed after this stream's (SPEC §7.1):
+    /// NDJSON texts split between lines; `other` is left empty (as if new). Streams made with
+    /// other options are `invalid_option`; parts that cannot be merged exactly (a JSON document,
+    /// a text that does not end at a line boundary) are `invalid_state`, and then both streams
+    /// read the same as before.
+    pub fn merge(&mut self, other: &mut SummaryStream) -> Result<(), Misuse> {
+        if other.options != self.options {
+            return Err(Misuse::option("the streams to merge were made with different options".to_string()));
+        }
+        self.batch.check_merge(&mut other.batch)?;
+        let empty = SummaryStream::new(&self.options);
+        self.batch.merge(std::mem::replace(other, empty).batch);
+        Ok(())
+    }
+
+    /// The state as bytes, for [`SummaryStream::load`] (SPEC §7.1).
+    pub fn save(&self) -> Vec<u8> {
+        self.batch.save(&self.options)
+    }
+
+    /// A stream from the bytes of [`SummaryStream::save`]; any other bytes (another version,
+    /// truncated, corrupted) are `invalid_state`.
+    pub fn load(bytes: &[u8]) -> Result<SummaryStream, Misuse> {
+        let (options, batch) = Batch::load(bytes)?;
+        Ok(SummaryStream { batch, options })
     }
 }
 

@@ -195,6 +195,11 @@ impl<K: AsRef<str>, V> StrMap<K, V> {
         true
     }
 
+    /// The keys, in insertion order.
+    pub fn keys(&self) -> impl Iterator<Item = &K> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
     /// The entries, in insertion order.
     pub fn into_entries(self) -> Vec<(K, V)> {
         self.entries

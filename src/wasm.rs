@@ -398,6 +398,36 @@ impl SummaryStream {
         let stream = self.inner.take().ok_or_else(finished)?;
         encode(&stream.finish())
     }
+
+    /// Append `other`'s state as if its chunks had been pushed after this stream's (SPEC §7.1):
+    /// parts of one NDJSON text split between lines. `other` is finished by it. Streams made
+    /// with other options are `invalid_option`; parts that cannot be merged exactly are
+    /// `invalid_state` (both streams then stay as they were).
+    pub fn merge(&mut self, other: &mut SummaryStream) -> Result<(), JsValue> {
+        let stream = self.inner.as_mut().ok_or_else(finished)?;
+        let theirs = other.inner.as_mut().ok_or_else(finished)?;
+        stream.merge(theirs).map_err(thrown)?;
+        other.inner = None;
+        Ok(())
+    }
+
+    /// The stream's state as bytes, for `SummaryStream.load` in this or another process of the
+    /// same package version (SPEC §7.1). The stream stays usable.
+    #[wasm_bindgen(unchecked_return_type = "Uint8Array")]
+    pub fn save(&self) -> Result<Uint8Array, JsValue> {
+        let stream = self.inner.as_ref().ok_or_else(finished)?;
+        Ok(Uint8Array::from(stream.save().as_slice()))
+    }
+
+    /// A stream from the bytes of `save()`: push more, merge or finish it. Bytes from another
+    /// version of the package, truncated or corrupted, are `invalid_state`.
+    pub fn load(#[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue) -> Result<SummaryStream, JsValue> {
+        let Some(bytes) = bytes.dyn_ref::<Uint8Array>() else {
+            return Err(misuse("invalid_state", "SummaryStream.load takes the Uint8Array that save() returned"));
+        };
+        let stream = crate::SummaryStream::load(&bytes.to_vec()).map_err(thrown)?;
+        Ok(SummaryStream { inner: Some(stream) })
+    }
 }
 
 /// A core misuse as the `SyncRunError` to throw.

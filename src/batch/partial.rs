@@ -1,0 +1,681 @@
+//! Partial summaries (SPEC §7.1): a stream's state saved as bytes, loaded back, and merged
+//! after another stream's.
+//!
+//! Design. A stream's figures ([`Figures`]) cannot be merged or un-counted: "most recent" slots
+//! (`latest`, `lastSuccess`, `lastFailure`, `lastTerminal`, each `topErrors` group's last
+//! message) keep one winner, and when a run of the later stream turns out to be a duplicate of
+//! an id the earlier stream saw (SPEC §3.2: the earlier counts), the winner it displaced is
+//! gone. So a stream also keeps its figures in a form they can be rebuilt from: a [`Kept`]
+//! ledger of its valid, first-of-their-id runs, each as the few numbers the figures read
+//! (status, timestamps, rows, query size, ratio), its id, error message, record index and
+//! NDJSON line, varint-encoded in one byte vector (about 50 bytes a run plus its id and
+//! message; no JSON text). Merging replays the later stream's ledger into the earlier one's
+//! figures with shifted positions, leaving out the runs whose id the earlier one saw (those
+//! become `duplicate_id` warnings at their shifted paths); loading replays the saved ledger
+//! into fresh figures. So the merged or loaded figures are the one-stream figures by
+//! construction: the same `Figures::add` is called with the same runs in the same order.
+//!
+//! The state's bytes: magic `SRst`, format version, the package version, the payload, and a
+//! 64-bit FNV-1a checksum of everything before it. Anything else is `invalid_state`.
+
+use super::*;
+use crate::health::{Misuse, MisuseCode};
+use crate::run::SyncRunStatus;
+
+/// A stream's sink: its figures, and the ledger they can be rebuilt from (see the module doc).
+#[derive(Default)]
+pub struct Kept {
+    /// The figures of the runs so far.
+    pub figures: Figures,
+    ledger: Vec<u8>,
+    runs: u64,
+}
+
+impl Kept {
+    /// An empty sink.
+    pub fn new(warning_is_failure: bool) -> Kept {
+        Kept { figures: Figures::new(warning_is_failure), ledger: Vec::new(), runs: 0 }
+    }
+}
+
+impl Sink for Kept {
+    fn run(&mut self, run: &ValidRun<'_>, position: u64) {
+        self.run_at(run, position, None);
+    }
+
+    fn run_at(&mut self, run: &ValidRun<'_>, position: u64, line: Option<u64>) {
+        self.figures.add(run, position);
+        write_run(&mut W(&mut self.ledger), run, position, line);
+        self.runs += 1;
+    }
+}
+
+/// Writes the state's varints and strings.
+struct W<'a>(&'a mut Vec<u8>);
+
+impl W<'_> {
+    fn u(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.0.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.0.push(v as u8);
+    }
+    fn i(&mut self, v: i64) {
+        self.u(((v << 1) ^ (v >> 63)) as u64);
+    }
+    /// `None` is 0, `Some(v)` is `v + 1`.
+    fn o(&mut self, v: Option<u64>) {
+        self.u(v.map_or(0, |v| v.saturating_add(1)));
+    }
+    fn oi(&mut self, v: Option<i64>) {
+        match v {
+            None => self.u(0),
+            Some(v) => {
+                self.u(1);
+                self.i(v);
+            }
+        }
+    }
+    fn b(&mut self, bytes: &[u8]) {
+        self.u(bytes.len() as u64);
+        self.0.extend_from_slice(bytes);
+    }
+    fn s(&mut self, s: &str) {
+        self.b(s.as_bytes());
+    }
+    fn issue(&mut self, issue: &Issue) {
+        self.u(code_index(issue.code));
+        self.s(&issue.path);
+        self.s(&issue.message);
+        self.o(issue.line);
+        self.o(issue.column);
+    }
+    fn oissue(&mut self, issue: Option<&Issue>) {
+        self.u(u64::from(issue.is_some()));
+        if let Some(issue) = issue {
+            self.issue(issue);
+        }
+    }
+}
+
+/// Anything wrong with saved bytes.
+struct Bad;
+
+/// Reads what [`W`] wrote; every read is checked.
+struct R<'a>(&'a [u8]);
+
+impl<'a> R<'a> {
+    fn byte(&mut self) -> Result<u8, Bad> {
+        let (&b, rest) = self.0.split_first().ok_or(Bad)?;
+        self.0 = rest;
+        Ok(b)
+    }
+    fn u(&mut self) -> Result<u64, Bad> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            v |= u64::from(b & 0x7f).checked_shl(shift).ok_or(Bad)?;
+            if b < 0x80 {
+                return Ok(v);
+            }
+        }
+        Err(Bad)
+    }
+    fn i(&mut self) -> Result<i64, Bad> {
+        let u = self.u()?;
+        Ok(((u >> 1) as i64) ^ -((u & 1) as i64))
+    }
+    fn o(&mut self) -> Result<Option<u64>, Bad> {
+        Ok(self.u()?.checked_sub(1))
+    }
+    fn oi(&mut self) -> Result<Option<i64>, Bad> {
+        Ok(match self.flag()? {
+            false => None,
+            true => Some(self.i()?),
+        })
+    }
+    fn flag(&mut self) -> Result<bool, Bad> {
+        match self.u()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(Bad),
+        }
+    }
+    fn usize(&mut self) -> Result<usize, Bad> {
+        usize::try_from(self.u()?).map_err(|_| Bad)
+    }
+    fn b(&mut self) -> Result<&'a [u8], Bad> {
+        let n = self.usize()?;
+        let (head, rest) = (self.0.get(..n).ok_or(Bad)?, self.0.get(n..).ok_or(Bad)?);
+        self.0 = rest;
+        Ok(head)
+    }
+    fn s(&mut self) -> Result<&'a str, Bad> {
+        std::str::from_utf8(self.b()?).map_err(|_| Bad)
+    }
+    fn issue(&mut self) -> Result<Issue, Bad> {
+        let code = *CODES.get(self.usize()?).ok_or(Bad)?;
+        let path = self.s()?.to_string();
+        let message = self.s()?;
+        Ok(Issue::new(code, path, message).at(self.o()?, self.o()?))
+    }
+    fn oissue(&mut self) -> Result<Option<Issue>, Bad> {
+        Ok(match self.flag()? {
+            false => None,
+            true => Some(self.issue()?),
+        })
+    }
+}
+
+/// Every issue code, by its number in the state.
+const CODES: [IssueCode; 18] = {
+    use IssueCode::*;
+    [
+        InvalidJson,
+        InvalidUtf8,
+        DuplicateKey,
+        InvalidType,
+        MissingField,
+        InvalidId,
+        UnknownStatus,
+        InvalidTimestamp,
+        InvalidNumber,
+        UnknownField,
+        InputTooLarge,
+        StartedBeforeCreated,
+        FinishedBeforeStarted,
+        RowsExceedPlanned,
+        SuccessWithFailedRows,
+        FailedWithoutError,
+        FinishedWhileInProgress,
+        DuplicateId,
+    ]
+};
+
+fn code_index(code: IssueCode) -> u64 {
+    CODES.iter().position(|&c| c == code).unwrap_or_default() as u64
+}
+
+fn write_run(w: &mut W<'_>, run: &ValidRun<'_>, position: u64, line: Option<u64>) {
+    w.u(position);
+    w.o(line);
+    w.u(run.status.index() as u64);
+    w.i(run.created_at);
+    w.oi(run.started_at);
+    w.oi(run.finished_at);
+    w.u(run.completion_ratio.to_bits());
+    w.u(run.query_size);
+    for &n in run.rows.as_flattened() {
+        w.u(n);
+    }
+    w.s(&run.id);
+    match &run.error {
+        None => w.u(0),
+        Some(e) => {
+            w.u(1);
+            w.s(e);
+        }
+    }
+}
+
+/// One run of a ledger, with its record index and line.
+struct Entry<'a> {
+    run: ValidRun<'a>,
+    position: u64,
+    line: Option<u64>,
+}
+
+fn read_run<'a>(r: &mut R<'a>) -> Result<Entry<'a>, Bad> {
+    let position = r.u()?;
+    let line = r.o()?;
+    let status = *SyncRunStatus::ALL.get(r.usize()?).ok_or(Bad)?;
+    let created_at = r.i()?;
+    let started_at = r.oi()?;
+    let finished_at = r.oi()?;
+    let completion_ratio = f64::from_bits(r.u()?);
+    let query_size = r.u()?;
+    let mut rows = [[0u64; 3]; 3];
+    for n in rows.as_flattened_mut() {
+        *n = r.u()?;
+    }
+    let id = Cow::Borrowed(r.s()?);
+    let error = if r.flag()? { Some(Cow::Borrowed(r.s()?)) } else { None };
+    let run = ValidRun {
+        id,
+        status,
+        created_at,
+        started_at,
+        finished_at,
+        completion_ratio,
+        query_size,
+        rows,
+        error,
+        extra: Vec::new(),
+        counts_extra: [Vec::new(), Vec::new(), Vec::new()],
+    };
+    Ok(Entry { run, position, line })
+}
+
+/// FNV-1a, 64 bits.
+fn checksum(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+const MAGIC: &[u8; 4] = b"SRst";
+/// The layout of the payload; any change to it (or to what the engine's states mean) bumps it.
+const FORMAT: u8 = 1;
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn invalid_state(message: &str) -> Misuse {
+    Misuse { code: MisuseCode::InvalidState, message: message.to_string() }
+}
+
+fn write_options(w: &mut W<'_>, o: &Options) {
+    w.u(o.unknown_fields() as u64);
+    w.u(u64::from(o.warning_is_failure()));
+    w.u(o.max_issues() as u64);
+    w.u(o.max_bytes());
+    w.u(o.format() as u64);
+}
+
+fn read_options(r: &mut R<'_>) -> Result<Options, Bad> {
+    let unknown = [UnknownFields::Strip, UnknownFields::Keep, UnknownFields::Error];
+    let formats = [Format::Auto, Format::Json, Format::Ndjson];
+    Ok(Options {
+        unknown_fields: Some(*unknown.get(r.usize()?).ok_or(Bad)?),
+        warning_is_failure: Some(r.flag()?),
+        max_issues: Some(r.usize()?),
+        max_bytes: Some(r.u()?),
+        format: Some(*formats.get(r.usize()?).ok_or(Bad)?),
+    })
+}
+
+/// The options as every stream resolves them, for comparing two streams' options.
+pub fn resolved(o: &Options) -> Options {
+    Options {
+        unknown_fields: Some(o.unknown_fields()),
+        warning_is_failure: Some(o.warning_is_failure()),
+        max_issues: Some(o.max_issues()),
+        max_bytes: Some(o.max_bytes()),
+        format: Some(o.format()),
+    }
+}
+
+fn write_mode(w: &mut W<'_>, mode: &Mode) {
+    match mode {
+        Mode::Detect { line_start, search_from, first } => {
+            w.u(0);
+            w.u(*line_start as u64);
+            w.u(*search_from as u64);
+            w.o(first.map(|(a, _)| a as u64));
+            w.u(first.map_or(0, |(_, b)| b as u64));
+        }
+        Mode::Ndjson => w.u(1),
+        Mode::Failed => w.u(2),
+        Mode::Json(j) => w.u(match j {
+            Json::Top => 3,
+            Json::Element { env, first } => 4 + u64::from(*env) * 2 + u64::from(*first),
+            Json::AfterElement { env } => 8 + u64::from(*env),
+            Json::Envelope { after } => 10 + u64::from(*after),
+            Json::Trailing => 12,
+        }),
+    }
+}
+
+fn read_mode(r: &mut R<'_>) -> Result<Mode, Bad> {
+    Ok(match r.u()? {
+        0 => {
+            let line_start = r.usize()?;
+            let search_from = r.usize()?;
+            let a = r.o()?;
+            let b = r.usize()?;
+            let first = match a {
+                Some(a) => Some((usize::try_from(a).map_err(|_| Bad)?, b)),
+                None => None,
+            };
+            Mode::Detect { line_start, search_from, first }
+        }
+        1 => Mode::Ndjson,
+        2 => Mode::Failed,
+        3 => Mode::Json(Json::Top),
+        t @ 4..=7 => Mode::Json(Json::Element { env: t >= 6, first: t % 2 == 1 }),
+        t @ 8..=9 => Mode::Json(Json::AfterElement { env: t == 9 }),
+        t @ 10..=11 => Mode::Json(Json::Envelope { after: t == 11 }),
+        12 => Mode::Json(Json::Trailing),
+        _ => return Err(Bad),
+    })
+}
+
+/// `"/N…"` with N moved on by `by` (NDJSON issue paths start with their record's index).
+fn shift_path(path: &str, by: u64) -> String {
+    let digits = path.get(1..).map_or(0, |p| p.bytes().take_while(u8::is_ascii_digit).count());
+    let index = path.get(1..=digits).filter(|_| path.starts_with('/') && digits > 0);
+    match index.and_then(|i| i.parse::<u64>().ok()) {
+        Some(n) => {
+            let mut p = String::with_capacity(path.len() + 4);
+            p.push('/');
+            crate::out::Piece::put(&n.saturating_add(by), &mut p);
+            p.push_str(path.get(1 + digits..).unwrap_or_default());
+            p
+        }
+        None => path.to_string(),
+    }
+}
+
+/// The record index of an NDJSON issue's path.
+fn record_of(path: &str) -> Option<u64> {
+    let rest = path.strip_prefix('/')?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    rest.get(..digits)?.parse().ok()
+}
+
+impl Batch<Kept> {
+    /// The state as bytes (SPEC §7.1), with the stream's options.
+    pub fn save(&self, options: &Options) -> Vec<u8> {
+        let mut out: Vec<u8> = Vec::with_capacity(self.sink.ledger.len() + self.feed.buf.len() + 256);
+        out.extend_from_slice(MAGIC);
+        out.push(FORMAT);
+        let w = &mut W(&mut out);
+        w.s(VERSION);
+        write_options(w, options);
+        let f = &self.feed;
+        w.u(f.total);
+        w.u(u64::from(f.started));
+        w.oissue(f.early.as_ref());
+        w.u(f.early_at);
+        w.s(&f.buf);
+        w.b(&f.pending);
+        let e = &f.engine;
+        write_mode(w, &e.mode);
+        w.u(e.line);
+        w.u(e.col);
+        let keys: Vec<&Cow<'static, str>> = e.env_keys.keys().collect();
+        w.u(keys.len() as u64);
+        keys.iter().for_each(|k| w.s(k));
+        w.oissue(e.fatal.as_ref());
+        w.oissue(e.pending.as_ref());
+        let t = &f.tally;
+        for n in [t.records, t.valid, t.invalid, t.duplicates, t.error_count, t.warning_count] {
+            w.u(n);
+        }
+        w.o(t.has_more.map(u64::from));
+        w.u(u64::from(t.issues_truncated));
+        w.u(t.issues.len() as u64);
+        t.issues.iter().for_each(|i| w.issue(i));
+        w.u(self.sink.runs);
+        w.b(&self.sink.ledger);
+        let sum = checksum(&out);
+        out.extend_from_slice(&sum.to_le_bytes());
+        out
+    }
+
+    /// A stream from saved bytes, with its options; anything but bytes `save` wrote is
+    /// `invalid_state`.
+    pub fn load(bytes: &[u8]) -> Result<(Options, Batch<Kept>), Misuse> {
+        let corrupted = || invalid_state("the saved state is corrupted or truncated (its checksum does not match)");
+        let (body, sum) = bytes.split_at_checked(bytes.len().saturating_sub(8)).ok_or_else(corrupted)?;
+        let (magic, rest) = body.split_at_checked(4).ok_or_else(corrupted)?;
+        if magic != MAGIC || sum.len() != 8 {
+            return Err(invalid_state("these bytes are not a saved SummaryStream state"));
+        }
+        if u64::from_le_bytes(sum.try_into().map_err(|_| corrupted())?) != checksum(body) {
+            return Err(corrupted());
+        }
+        let mut r = R(rest);
+        let version = r.byte().ok().filter(|&v| v == FORMAT).and_then(|_| r.s().ok());
+        if version != Some(VERSION) {
+            return Err(invalid_state(&text!(
+                "the state was saved by another version of syncrun (this is ",
+                VERSION,
+                "); summarize the input again"
+            )));
+        }
+        let read = Self::read(&mut r).map_err(|Bad| corrupted())?;
+        if !r.0.is_empty() {
+            return Err(corrupted());
+        }
+        Ok(read)
+    }
+
+    fn read(r: &mut R<'_>) -> Result<(Options, Batch<Kept>), Bad> {
+        let options = read_options(r)?;
+        let mut batch = Batch::new(&options, Kept::new(options.warning_is_failure()));
+        let f = &mut batch.feed;
+        f.total = r.u()?;
+        f.started = r.flag()?;
+        f.early = r.oissue()?;
+        f.early_at = r.u()?;
+        f.buf = r.s()?.to_string();
+        f.pending = r.b()?.to_vec();
+        if f.pending.len() > 3 {
+            return Err(Bad);
+        }
+        let e = &mut f.engine;
+        e.mode = read_mode(r)?;
+        e.line = r.u()?;
+        e.col = r.u()?;
+        for _ in 0..r.u()? {
+            e.env_keys.insert(Cow::Owned(r.s()?.to_string()), ());
+        }
+        e.fatal = r.oissue()?;
+        e.pending = r.oissue()?;
+        let t = &mut f.tally;
+        for n in
+            [&mut t.records, &mut t.valid, &mut t.invalid, &mut t.duplicates, &mut t.error_count, &mut t.warning_count]
+        {
+            *n = r.u()?;
+        }
+        t.has_more = r.o()?.map(|b| b == 1);
+        t.issues_truncated = r.flag()?;
+        for _ in 0..r.u()? {
+            t.issues.push(r.issue()?);
+        }
+        let runs = r.u()?;
+        let ledger = r.b()?;
+        let mut lr = R(ledger);
+        let mut n = 0u64;
+        while !lr.0.is_empty() {
+            let entry = read_run(&mut lr)?;
+            // Keys are made again here: a long id's key depends on this instance's seed.
+            if !t.seen.insert(id_key(&entry.run.id)) {
+                return Err(Bad);
+            }
+            batch.sink.figures.add(&entry.run, entry.position);
+            n += 1;
+        }
+        if n != runs || n != t.valid {
+            return Err(Bad);
+        }
+        batch.sink.ledger = ledger.to_vec();
+        batch.sink.runs = runs;
+        Ok((options, batch))
+    }
+
+    /// Read whatever whole records are buffered (what the next push would read anyway).
+    fn settle(&mut self) {
+        self.feed.retry_at = 0;
+        if self.feed.early.is_none() {
+            self.feed.drain(false, &mut self.sink);
+        }
+    }
+
+    /// Whether `other` can be merged after this stream (SPEC §7.1); reads what both have
+    /// buffered first. The caller has checked that their options are the same.
+    pub fn check_merge(&mut self, other: &mut Batch<Kept>) -> Result<(), Misuse> {
+        self.settle();
+        other.settle();
+        if self.feed.early.is_some()
+            || other.feed.early.is_some()
+            || matches!(other.feed.engine.mode, Mode::Detect { .. })
+        {
+            // Nothing more is read after a whole-input issue; an undecided `other` still holds
+            // all of its text, which is pushed as it is.
+            return Ok(());
+        }
+        if !matches!(other.feed.engine.mode, Mode::Ndjson) {
+            return Err(invalid_state(
+                "the stream to merge read its text as one JSON document; only NDJSON parts split between lines can be merged",
+            ));
+        }
+        let a = &self.feed;
+        if !a.pending.is_empty() || !(a.buf.is_empty() || a.buf.ends_with('\n')) {
+            return Err(invalid_state(
+                "this stream's text does not end at a line boundary; parts to merge must be split between lines",
+            ));
+        }
+        match &a.engine.mode {
+            Mode::Ndjson => Ok(()),
+            Mode::Detect { .. } => {
+                // The first non-blank line decides the combined text's format (SPEC §1).
+                let first = a.buf.split('\n').find(|l| !blank(l.as_bytes()));
+                if first.is_none_or(complete_value) {
+                    Ok(())
+                } else {
+                    Err(invalid_state(
+                        "this stream's first line is not a whole JSON value, so the text together is not NDJSON; it cannot be merged",
+                    ))
+                }
+            }
+            _ => Err(invalid_state(
+                "this stream read its text as one JSON document; only NDJSON parts split between lines can be merged",
+            )),
+        }
+    }
+
+    /// Append `other`'s state as if its chunks had been pushed after this stream's (SPEC §7.1).
+    /// Call [`Batch::check_merge`] first; what it refuses is not merged exactly.
+    pub fn merge(&mut self, mut other: Batch<Kept>) {
+        let total = self.feed.total.saturating_add(other.feed.total);
+        let max = self.feed.max_bytes;
+        if self.feed.early.is_some() {
+            // Nothing after a whole-input issue is read.
+        } else if let Some(issue) = other.feed.early.take() {
+            self.feed.early = Some(if issue.code == IssueCode::InvalidUtf8 {
+                self.feed.early_at = self.feed.total.saturating_add(other.feed.early_at);
+                not_utf8(self.feed.early_at)
+            } else {
+                issue
+            });
+        } else if matches!(other.feed.engine.mode, Mode::Detect { .. }) {
+            // Undecided: nothing of it was read, its text is all in its buffer.
+            let mut text = std::mem::take(&mut other.feed.buf).into_bytes();
+            text.extend_from_slice(&other.feed.pending);
+            self.feed.push(&text, &mut self.sink);
+        } else {
+            self.append(other);
+        }
+        self.feed.total = total;
+        if total > max && !self.feed.early.as_ref().is_some_and(|i| i.code == IssueCode::InputTooLarge) {
+            self.feed.early = Some(too_large(max));
+            self.feed.buf = String::new();
+            self.feed.pending = Vec::new();
+        }
+    }
+
+    /// `other`'s NDJSON records after this stream's, which ends at a line boundary.
+    fn append(&mut self, other: Batch<Kept>) {
+        if matches!(self.feed.engine.mode, Mode::Detect { .. }) {
+            // `check_merge` found the text together to be NDJSON: read this stream's lines.
+            self.feed.engine.mode = Mode::Ndjson;
+            self.feed.drain(false, &mut self.sink);
+        }
+        self.feed.started |= other.feed.started;
+        let records = self.feed.tally.records;
+        let lines = self.feed.engine.line.saturating_sub(1);
+        let a = &mut self.feed.tally;
+        let b = other.feed.tally;
+        // Runs of `other` whose id this stream saw become duplicates (the earlier counts).
+        let mut dups: Vec<Issue> = Vec::new();
+        let mut lr = R(&other.sink.ledger);
+        while let Ok(entry) = read_run(&mut lr) {
+            let position = entry.position.saturating_add(records);
+            let line = entry.line.map(|l| l.saturating_add(lines));
+            if a.seen.insert(id_key(&entry.run.id)) {
+                self.sink.run_at(&entry.run, position, line);
+            } else {
+                let mut path = String::with_capacity(16);
+                path.push('/');
+                crate::out::Piece::put(&position, &mut path);
+                path.push_str("/id");
+                let mut issue = duplicate_id(path, &entry.run.id);
+                issue.line = line;
+                dups.push(issue);
+            }
+        }
+        let dup_count = dups.len() as u64;
+        a.records = a.records.saturating_add(b.records);
+        a.valid = a.valid.saturating_add(b.valid.saturating_sub(dup_count));
+        a.invalid = a.invalid.saturating_add(b.invalid);
+        a.duplicates = a.duplicates.saturating_add(b.duplicates).saturating_add(dup_count);
+        a.error_count = a.error_count.saturating_add(b.error_count);
+        a.warning_count = a.warning_count.saturating_add(b.warning_count).saturating_add(dup_count);
+        a.issues_truncated |= b.issues_truncated;
+        // In input order: a new duplicate_id is the last issue of its record, so it goes before
+        // the first kept issue of a later record (or after them all; when `other`'s list was
+        // cut, that is past `maxIssues` anyway).
+        let mut dups = dups.into_iter().peekable();
+        for mut issue in b.issues {
+            issue.path = shift_path(&issue.path, records);
+            issue.line = issue.line.map(|l| l.saturating_add(lines));
+            if let (IssueCode::InvalidJson, Some(line), Some(col)) = (issue.code, issue.line, issue.column) {
+                // Its message names the line too: "invalid JSON at line L, column C: why".
+                let why = issue.message.split_once(": ").map_or("", |(_, why)| why);
+                issue.message = invalid_json(why, line, col).message;
+            }
+            let at = record_of(&issue.path);
+            while let Some(d) = dups.next_if(|d| record_of(&d.path) < at) {
+                keep(a, d);
+            }
+            keep(a, issue);
+        }
+        dups.for_each(|d| keep(a, d));
+        let e = &mut self.feed.engine;
+        e.line = e.line.saturating_add(other.feed.engine.line.saturating_sub(1));
+        e.col = 0;
+        self.feed.buf = other.feed.buf;
+        self.feed.pending = other.feed.pending;
+        self.feed.retry_at = 0;
+    }
+}
+
+/// Keep an already counted issue if there is room (SPEC §5 `maxIssues`).
+fn keep(t: &mut Tally, issue: Issue) {
+    if t.issues.len() < t.max_issues {
+        t.issues.push(issue);
+    } else {
+        t.issues_truncated = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_and_paths() {
+        let mut v = Vec::new();
+        let w = &mut W(&mut v);
+        for n in [0u64, 1, 127, 128, u64::MAX] {
+            w.u(n);
+        }
+        for n in [0i64, -1, 1, i64::MIN, i64::MAX] {
+            w.i(n);
+        }
+        let mut r = R(&v);
+        for n in [0u64, 1, 127, 128, u64::MAX] {
+            assert_eq!(r.u().ok(), Some(n));
+        }
+        for n in [0i64, -1, 1, i64::MIN, i64::MAX] {
+            assert_eq!(r.i().ok(), Some(n));
+        }
+        assert!(r.0.is_empty());
+        assert_eq!(shift_path("/3/plannedRows/addedCount", 10), "/13/plannedRows/addedCount");
+        assert_eq!(shift_path("/0", 7), "/7");
+        assert_eq!(shift_path("", 7), "");
+        assert_eq!(shift_path("/data/1", 7), "/data/1");
+        for (i, &c) in CODES.iter().enumerate() {
+            assert_eq!(code_index(c), i as u64);
+        }
+    }
+}
