@@ -16,7 +16,7 @@ use crate::summary::{BatchSummary, Figures};
 use crate::table::{StrMap, U64Set};
 
 mod partial;
-pub use partial::{resolved, Kept};
+pub use partial::resolved;
 
 /// What happens to each valid, de-duplicated run.
 pub trait Sink {
@@ -31,7 +31,15 @@ pub trait Sink {
 
 impl Sink for Figures {
     fn run(&mut self, run: &ValidRun<'_>, position: u64) {
+        self.run_at(run, position, None);
+    }
+
+    fn run_at(&mut self, run: &ValidRun<'_>, position: u64, line: Option<u64>) {
         self.add(run, position);
+        if let Some(ledger) = &mut self.ledger {
+            partial::keep_run(ledger, run, position, line);
+            self.kept += 1;
+        }
     }
 }
 

@@ -205,7 +205,7 @@ pub fn format_metrics(summary: &[u8], options: Option<&[u8]>) -> Result<String, 
 /// the whole text, in memory bounded by the longest record. Its state can be saved, loaded and
 /// merged after another stream's (SPEC §7.1; see `batch::Kept` for how).
 pub struct SummaryStream {
-    batch: Batch<batch::Kept>,
+    batch: Batch<Figures>,
     /// The options as resolved (every one set), which `merge` compares and `save` keeps.
     options: Options,
 }
@@ -213,7 +213,7 @@ pub struct SummaryStream {
 impl SummaryStream {
     pub fn new(options: &Options) -> SummaryStream {
         SummaryStream {
-            batch: Batch::new(options, batch::Kept::new(options.warning_is_failure())),
+            batch: Batch::new(options, Figures::kept(options.warning_is_failure())),
             options: batch::resolved(options),
         }
     }
@@ -225,23 +225,27 @@ impl SummaryStream {
 
     /// The summary of everything pushed.
     pub fn finish(self) -> BatchSummary {
-        let (tally, kept) = self.batch.finish();
-        tally.summary(kept.figures)
+        let (tally, figures) = self.batch.finish();
+        tally.summary(figures)
     }
 
     /// Append `other`'s state as if its chunks had been pushed after this stream's (SPEC §7.1):
-    /// NDJSON texts split between lines; `other` is left empty (as if new). Streams made with
-    /// other options are `invalid_option`; parts that cannot be merged exactly (a JSON document,
-    /// a text that does not end at a line boundary) are `invalid_state`, and then both streams
-    /// read the same as before.
-    pub fn merge(&mut self, other: &mut SummaryStream) -> Result<(), Misuse> {
-        if other.options != self.options {
-            return Err(Misuse::option("the streams to merge were made with different options".to_string()));
-        }
-        self.batch.check_merge(&mut other.batch)?;
-        let empty = SummaryStream::new(&self.options);
-        self.batch.merge(std::mem::replace(other, empty).batch);
+    /// NDJSON texts split between lines. Streams made with other options are `invalid_option`;
+    /// parts that cannot be merged exactly (a JSON document, a text that does not end at a
+    /// line boundary) are `invalid_state`. See [`SummaryStream::check_merge`] to keep `other`
+    /// when it cannot be merged.
+    pub fn merge(&mut self, mut other: SummaryStream) -> Result<(), Misuse> {
+        self.check_merge(&mut other)?;
+        self.batch.merge(other.batch);
         Ok(())
+    }
+
+    /// Whether [`SummaryStream::merge`] would take `other`; both streams read the same after it.
+    pub fn check_merge(&mut self, other: &mut SummaryStream) -> Result<(), Misuse> {
+        if other.options != self.options {
+            return Err(Misuse::option("the streams to merge were made with other options".to_string()));
+        }
+        self.batch.check_merge(&mut other.batch)
     }
 
     /// The state as bytes, for [`SummaryStream::load`] (SPEC §7.1).

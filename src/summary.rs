@@ -505,6 +505,10 @@ pub struct Figures {
     failures_pruned: usize,
     errors: crate::table::StrMap<String, Group>,
     daily: Days,
+    /// A stream's runs as SPEC §7.1 replays them (src/batch/partial.rs); `None` for batches.
+    pub(crate) ledger: Option<Vec<u8>>,
+    /// How many runs `ledger` holds.
+    pub(crate) kept: u64,
 }
 
 fn newer<T>(slot: &Option<(Key, T)>, key: Key) -> bool {
@@ -539,7 +543,9 @@ impl Figures {
         Figures { warning_is_failure, ..Figures::default() }
     }
 
-    /// Count one valid, first-of-its-id run at input position `position`.
+    /// Count one valid, first-of-its-id run at input position `position`. Not inlined: it has
+    /// several callers (the sinks, and SPEC §7.1's replay of saved runs), one copy serves them.
+    #[inline(never)]
     pub fn add(&mut self, run: &ValidRun<'_>, position: u64) {
         let key: Key = (run.created_at, position);
         let status = run.status;

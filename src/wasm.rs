@@ -405,10 +405,9 @@ impl SummaryStream {
     /// `invalid_state` (both streams then stay as they were).
     pub fn merge(&mut self, other: &mut SummaryStream) -> Result<(), JsValue> {
         let stream = self.inner.as_mut().ok_or_else(finished)?;
-        let theirs = other.inner.as_mut().ok_or_else(finished)?;
-        stream.merge(theirs).map_err(thrown)?;
-        other.inner = None;
-        Ok(())
+        stream.check_merge(other.inner.as_mut().ok_or_else(finished)?).map_err(thrown)?;
+        let theirs = other.inner.take().ok_or_else(finished)?;
+        stream.merge(theirs).map_err(thrown)
     }
 
     /// The stream's state as bytes, for `SummaryStream.load` in this or another process of the

@@ -6,7 +6,7 @@
 //! message) keep one winner, and when a run of the later stream turns out to be a duplicate of
 //! an id the earlier stream saw (SPEC §3.2: the earlier counts), the winner it displaced is
 //! gone. So a stream also keeps its figures in a form they can be rebuilt from: a [`Kept`]
-//! ledger of its valid, first-of-their-id runs, each as the few numbers the figures read
+//! ledger (`Figures::kept`) of its valid, first-of-their-id runs, each as the few numbers the figures read
 //! (status, timestamps, rows, query size, ratio), its id, error message, record index and
 //! NDJSON line, varint-encoded in one byte vector (about 50 bytes a run plus its id and
 //! message; no JSON text). Merging replays the later stream's ledger into the earlier one's
@@ -22,32 +22,18 @@ use super::*;
 use crate::health::{Misuse, MisuseCode};
 use crate::run::SyncRunStatus;
 
-/// A stream's sink: its figures, and the ledger they can be rebuilt from (see the module doc).
-#[derive(Default)]
-pub struct Kept {
-    /// The figures of the runs so far.
-    pub figures: Figures,
-    ledger: Vec<u8>,
-    runs: u64,
-}
-
-impl Kept {
-    /// An empty sink.
-    pub fn new(warning_is_failure: bool) -> Kept {
-        Kept { figures: Figures::new(warning_is_failure), ledger: Vec::new(), runs: 0 }
+impl Figures {
+    /// Figures that also keep their runs, for a stream (see the module doc).
+    pub fn kept(warning_is_failure: bool) -> Figures {
+        let mut f = Figures::new(warning_is_failure);
+        f.ledger = Some(Vec::new());
+        f
     }
 }
 
-impl Sink for Kept {
-    fn run(&mut self, run: &ValidRun<'_>, position: u64) {
-        self.run_at(run, position, None);
-    }
-
-    fn run_at(&mut self, run: &ValidRun<'_>, position: u64, line: Option<u64>) {
-        self.figures.add(run, position);
-        write_run(&mut W(&mut self.ledger), run, position, line);
-        self.runs += 1;
-    }
+/// Append one run to a ledger.
+pub(crate) fn keep_run(ledger: &mut Vec<u8>, run: &ValidRun<'_>, position: u64, line: Option<u64>) {
+    write_run(&mut W(ledger), run, position, line);
 }
 
 /// Writes the state's varints and strings.
@@ -197,6 +183,7 @@ fn code_index(code: IssueCode) -> u64 {
     CODES.iter().position(|&c| c == code).unwrap_or_default() as u64
 }
 
+#[inline(never)]
 fn write_run(w: &mut W<'_>, run: &ValidRun<'_>, position: u64, line: Option<u64>) {
     w.u(position);
     w.o(line);
@@ -226,6 +213,7 @@ struct Entry<'a> {
     line: Option<u64>,
 }
 
+#[inline(never)]
 fn read_run<'a>(r: &mut R<'a>) -> Result<Entry<'a>, Bad> {
     let position = r.u()?;
     let line = r.o()?;
@@ -347,33 +335,55 @@ fn read_mode(r: &mut R<'_>) -> Result<Mode, Bad> {
     })
 }
 
-/// `"/N…"` with N moved on by `by` (NDJSON issue paths start with their record's index).
-fn shift_path(path: &str, by: u64) -> String {
-    let digits = path.get(1..).map_or(0, |p| p.bytes().take_while(u8::is_ascii_digit).count());
-    let index = path.get(1..=digits).filter(|_| path.starts_with('/') && digits > 0);
-    match index.and_then(|i| i.parse::<u64>().ok()) {
-        Some(n) => {
-            let mut p = String::with_capacity(path.len() + 4);
-            p.push('/');
-            crate::out::Piece::put(&n.saturating_add(by), &mut p);
-            p.push_str(path.get(1 + digits..).unwrap_or_default());
-            p
-        }
-        None => path.to_string(),
+/// The record index at the start of an NDJSON issue's path (`/N…`), and the length of `/N`.
+#[inline(never)]
+fn record_of(path: &str) -> Option<(u64, usize)> {
+    let digits = path.as_bytes().get(1..)?.iter().take_while(|b| b.is_ascii_digit()).take(19).collect::<Vec<_>>();
+    if !path.starts_with('/') || digits.is_empty() {
+        return None;
     }
+    Some((digits.iter().fold(0u64, |n, &&d| n.wrapping_mul(10).wrapping_add(u64::from(d - b'0'))), 1 + digits.len()))
 }
 
-/// The record index of an NDJSON issue's path.
-fn record_of(path: &str) -> Option<u64> {
-    let rest = path.strip_prefix('/')?;
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    rest.get(..digits)?.parse().ok()
+/// An issue of `other` moved on by `records` records and `lines` lines.
+#[inline(never)]
+fn shifted(mut issue: Issue, records: u64, lines: u64) -> Issue {
+    if let Some((n, len)) = record_of(&issue.path) {
+        let mut p = String::with_capacity(issue.path.len() + 4);
+        p.push('/');
+        crate::out::Piece::put(&n.saturating_add(records), &mut p);
+        p.push_str(issue.path.get(len..).unwrap_or_default());
+        issue.path = p;
+    }
+    issue.line = issue.line.map(|l| l.saturating_add(lines));
+    if let (IssueCode::InvalidJson, Some(line), Some(col)) = (issue.code, issue.line, issue.column) {
+        // Its message names the line too: "invalid JSON at line L, column C: why".
+        let why =
+            memchr::memchr(b':', issue.message.as_bytes()).and_then(|i| issue.message.get(i + 2..)).unwrap_or_default();
+        issue.message = invalid_json(why, line, col).message;
+    }
+    issue
 }
 
-impl Batch<Kept> {
+/// The `duplicate_id` warning of a run of `other` whose id this stream saw.
+#[inline(never)]
+fn duplicate_at(position: u64, line: Option<u64>, id: &str) -> Issue {
+    let mut path = String::with_capacity(16);
+    path.push('/');
+    crate::out::Piece::put(&position, &mut path);
+    path.push_str("/id");
+    let mut issue = duplicate_id(path, id);
+    issue.line = line;
+    issue
+}
+
+impl Batch<Figures> {
     /// The state as bytes (SPEC §7.1), with the stream's options.
+    #[cold]
+    #[inline(never)]
     pub fn save(&self, options: &Options) -> Vec<u8> {
-        let mut out: Vec<u8> = Vec::with_capacity(self.sink.ledger.len() + self.feed.buf.len() + 256);
+        let mut out: Vec<u8> =
+            Vec::with_capacity(self.sink.ledger.as_ref().map_or(0, Vec::len) + self.feed.buf.len() + 256);
         out.extend_from_slice(MAGIC);
         out.push(FORMAT);
         let w = &mut W(&mut out);
@@ -403,8 +413,8 @@ impl Batch<Kept> {
         w.u(u64::from(t.issues_truncated));
         w.u(t.issues.len() as u64);
         t.issues.iter().for_each(|i| w.issue(i));
-        w.u(self.sink.runs);
-        w.b(&self.sink.ledger);
+        w.u(self.sink.kept);
+        w.b(self.sink.ledger.as_deref().unwrap_or_default());
         let sum = checksum(&out);
         out.extend_from_slice(&sum.to_le_bytes());
         out
@@ -412,7 +422,9 @@ impl Batch<Kept> {
 
     /// A stream from saved bytes, with its options; anything but bytes `save` wrote is
     /// `invalid_state`.
-    pub fn load(bytes: &[u8]) -> Result<(Options, Batch<Kept>), Misuse> {
+    #[cold]
+    #[inline(never)]
+    pub fn load(bytes: &[u8]) -> Result<(Options, Batch<Figures>), Misuse> {
         let corrupted = || invalid_state("the saved state is corrupted or truncated (its checksum does not match)");
         let (body, sum) = bytes.split_at_checked(bytes.len().saturating_sub(8)).ok_or_else(corrupted)?;
         let (magic, rest) = body.split_at_checked(4).ok_or_else(corrupted)?;
@@ -438,9 +450,11 @@ impl Batch<Kept> {
         Ok(read)
     }
 
-    fn read(r: &mut R<'_>) -> Result<(Options, Batch<Kept>), Bad> {
+    #[cold]
+    #[inline(never)]
+    fn read(r: &mut R<'_>) -> Result<(Options, Batch<Figures>), Bad> {
         let options = read_options(r)?;
-        let mut batch = Batch::new(&options, Kept::new(options.warning_is_failure()));
+        let mut batch = Batch::new(&options, Figures::kept(options.warning_is_failure()));
         let f = &mut batch.feed;
         f.total = r.u()?;
         f.started = r.flag()?;
@@ -471,28 +485,22 @@ impl Batch<Kept> {
         for _ in 0..r.u()? {
             t.issues.push(r.issue()?);
         }
-        let runs = r.u()?;
-        let ledger = r.b()?;
-        let mut lr = R(ledger);
-        let mut n = 0u64;
-        while !lr.0.is_empty() {
-            let entry = read_run(&mut lr)?;
-            // Keys are made again here: a long id's key depends on this instance's seed.
-            if !t.seen.insert(id_key(&entry.run.id)) {
-                return Err(Bad);
-            }
-            batch.sink.figures.add(&entry.run, entry.position);
-            n += 1;
+        batch.sink.kept = r.u()?;
+        batch.sink.ledger = Some(r.b()?.to_vec());
+        // Figures and ids are rebuilt by replaying the runs, as a merge after an empty stream
+        // does (a long id's key depends on this instance's seed, so keys are made again).
+        let mut out = Batch::new(&options, Figures::kept(options.warning_is_failure()));
+        let (runs, duplicates) = (batch.sink.kept, batch.feed.tally.duplicates);
+        out.merge(batch);
+        let t = &out.feed.tally;
+        if out.feed.early.is_none() && (out.sink.kept != runs || t.duplicates != duplicates || t.valid != runs) {
+            return Err(Bad); // a run that does not decode, or an id twice
         }
-        if n != runs || n != t.valid {
-            return Err(Bad);
-        }
-        batch.sink.ledger = ledger.to_vec();
-        batch.sink.runs = runs;
-        Ok((options, batch))
+        Ok((options, out))
     }
 
     /// Read whatever whole records are buffered (what the next push would read anyway).
+    #[inline(never)]
     fn settle(&mut self) {
         self.feed.retry_at = 0;
         if self.feed.early.is_none() {
@@ -502,7 +510,9 @@ impl Batch<Kept> {
 
     /// Whether `other` can be merged after this stream (SPEC §7.1); reads what both have
     /// buffered first. The caller has checked that their options are the same.
-    pub fn check_merge(&mut self, other: &mut Batch<Kept>) -> Result<(), Misuse> {
+    #[cold]
+    #[inline(never)]
+    pub fn check_merge(&mut self, other: &mut Batch<Figures>) -> Result<(), Misuse> {
         self.settle();
         other.settle();
         if self.feed.early.is_some()
@@ -545,7 +555,9 @@ impl Batch<Kept> {
 
     /// Append `other`'s state as if its chunks had been pushed after this stream's (SPEC §7.1).
     /// Call [`Batch::check_merge`] first; what it refuses is not merged exactly.
-    pub fn merge(&mut self, mut other: Batch<Kept>) {
+    #[cold]
+    #[inline(never)]
+    pub fn merge(&mut self, mut other: Batch<Figures>) {
         let total = self.feed.total.saturating_add(other.feed.total);
         let max = self.feed.max_bytes;
         if self.feed.early.is_some() {
@@ -557,7 +569,7 @@ impl Batch<Kept> {
             } else {
                 issue
             });
-        } else if matches!(other.feed.engine.mode, Mode::Detect { .. }) {
+        } else if matches!(other.feed.engine.mode, Mode::Detect { .. }) && self.feed.total > 0 {
             // Undecided: nothing of it was read, its text is all in its buffer.
             let mut text = std::mem::take(&mut other.feed.buf).into_bytes();
             text.extend_from_slice(&other.feed.pending);
@@ -574,33 +586,35 @@ impl Batch<Kept> {
     }
 
     /// `other`'s NDJSON records after this stream's, which ends at a line boundary.
-    fn append(&mut self, other: Batch<Kept>) {
-        if matches!(self.feed.engine.mode, Mode::Detect { .. }) {
+    #[cold]
+    #[inline(never)]
+    fn append(&mut self, mut other: Batch<Figures>) {
+        let empty = self.feed.total == 0;
+        if empty {
+            // Nothing before it (a load is a merge after an empty stream): `other`'s reading
+            // state is this stream's, whatever its format.
+            std::mem::swap(&mut self.feed.engine, &mut other.feed.engine);
+            self.feed.tally.has_more = other.feed.tally.has_more;
+        } else if matches!(self.feed.engine.mode, Mode::Detect { .. }) {
             // `check_merge` found the text together to be NDJSON: read this stream's lines.
             self.feed.engine.mode = Mode::Ndjson;
-            self.feed.drain(false, &mut self.sink);
+            self.settle();
         }
         self.feed.started |= other.feed.started;
         let records = self.feed.tally.records;
-        let lines = self.feed.engine.line.saturating_sub(1);
+        let lines = if empty { 0 } else { self.feed.engine.line.saturating_sub(1) };
         let a = &mut self.feed.tally;
         let b = other.feed.tally;
         // Runs of `other` whose id this stream saw become duplicates (the earlier counts).
         let mut dups: Vec<Issue> = Vec::new();
-        let mut lr = R(&other.sink.ledger);
+        let mut lr = R(other.sink.ledger.as_deref().unwrap_or_default());
         while let Ok(entry) = read_run(&mut lr) {
             let position = entry.position.saturating_add(records);
             let line = entry.line.map(|l| l.saturating_add(lines));
             if a.seen.insert(id_key(&entry.run.id)) {
                 self.sink.run_at(&entry.run, position, line);
             } else {
-                let mut path = String::with_capacity(16);
-                path.push('/');
-                crate::out::Piece::put(&position, &mut path);
-                path.push_str("/id");
-                let mut issue = duplicate_id(path, &entry.run.id);
-                issue.line = line;
-                dups.push(issue);
+                dups.push(duplicate_at(position, line, &entry.run.id));
             }
         }
         let dup_count = dups.len() as u64;
@@ -615,24 +629,20 @@ impl Batch<Kept> {
         // the first kept issue of a later record (or after them all; when `other`'s list was
         // cut, that is past `maxIssues` anyway).
         let mut dups = dups.into_iter().peekable();
-        for mut issue in b.issues {
-            issue.path = shift_path(&issue.path, records);
-            issue.line = issue.line.map(|l| l.saturating_add(lines));
-            if let (IssueCode::InvalidJson, Some(line), Some(col)) = (issue.code, issue.line, issue.column) {
-                // Its message names the line too: "invalid JSON at line L, column C: why".
-                let why = issue.message.split_once(": ").map_or("", |(_, why)| why);
-                issue.message = invalid_json(why, line, col).message;
-            }
-            let at = record_of(&issue.path);
-            while let Some(d) = dups.next_if(|d| record_of(&d.path) < at) {
+        for issue in b.issues {
+            let issue = shifted(issue, records, lines);
+            let at = record_of(&issue.path).map(|(n, _)| n);
+            while let Some(d) = dups.next_if(|d| record_of(&d.path).map(|(n, _)| n) < at) {
                 keep(a, d);
             }
             keep(a, issue);
         }
         dups.for_each(|d| keep(a, d));
-        let e = &mut self.feed.engine;
-        e.line = e.line.saturating_add(other.feed.engine.line.saturating_sub(1));
-        e.col = 0;
+        if !empty {
+            let e = &mut self.feed.engine;
+            e.line = e.line.saturating_add(other.feed.engine.line.saturating_sub(1));
+            e.col = 0;
+        }
         self.feed.buf = other.feed.buf;
         self.feed.pending = other.feed.pending;
         self.feed.retry_at = 0;
@@ -670,10 +680,11 @@ mod tests {
             assert_eq!(r.i().ok(), Some(n));
         }
         assert!(r.0.is_empty());
-        assert_eq!(shift_path("/3/plannedRows/addedCount", 10), "/13/plannedRows/addedCount");
-        assert_eq!(shift_path("/0", 7), "/7");
-        assert_eq!(shift_path("", 7), "");
-        assert_eq!(shift_path("/data/1", 7), "/data/1");
+        let path = |p: &str| shifted(Issue::new(IssueCode::InvalidId, p.to_string(), "m"), 7, 0).path;
+        assert_eq!(path("/3/plannedRows/addedCount"), "/10/plannedRows/addedCount");
+        assert_eq!(path("/0"), "/7");
+        assert_eq!(path(""), "");
+        assert_eq!(path("/data/1"), "/data/1");
         for (i, &c) in CODES.iter().enumerate() {
             assert_eq!(code_index(c), i as u64);
         }

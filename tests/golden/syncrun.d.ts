@@ -536,6 +536,18 @@ export class SummaryStream {
      */
     finish(): BatchSummary;
     /**
+     * A stream from the bytes of `save()`: push more, merge or finish it. Bytes from another
+     * version of the package, truncated or corrupted, are `invalid_state`.
+     */
+    static load(bytes: Uint8Array): SummaryStream;
+    /**
+     * Append `other`'s state as if its chunks had been pushed after this stream's (SPEC §7.1):
+     * parts of one NDJSON text split between lines. `other` is finished by it. Streams made
+     * with other options are `invalid_option`; parts that cannot be merged exactly are
+     * `invalid_state` (both streams then stay as they were).
+     */
+    merge(other: SummaryStream): void;
+    /**
      * A new stream; `options` as for `summarizeRuns`.
      */
     constructor(options?: Options);
@@ -543,6 +555,11 @@ export class SummaryStream {
      * Take the next chunk: a string or UTF-8 bytes, cut anywhere (even inside a character).
      */
     push(chunk: string | Uint8Array): void;
+    /**
+     * The stream's state as bytes, for `SummaryStream.load` in this or another process of the
+     * same package version (SPEC §7.1). The stream stays usable.
+     */
+    save(): Uint8Array;
 }
 
 /**
@@ -607,8 +624,11 @@ export interface InitOutput {
     readonly summarizeRun: (a: any, b: number) => [number, number, number];
     readonly summarizeRuns: (a: any, b: number) => [number, number, number];
     readonly summarystream_finish: (a: number) => [number, number, number];
+    readonly summarystream_load: (a: any) => [number, number, number];
+    readonly summarystream_merge: (a: number, b: number) => [number, number];
     readonly summarystream_new: (a: number) => [number, number, number];
     readonly summarystream_push: (a: number, b: any) => [number, number];
+    readonly summarystream_save: (a: number) => [number, number, number];
     readonly validateRun: (a: any, b: number) => [number, number, number];
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;

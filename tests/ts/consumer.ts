@@ -87,6 +87,14 @@ stream.push(new Uint8Array([10]));
 const streamed: BatchSummary = stream.finish();
 stream.free();
 
+// SPEC §7.1: map (summarize a part, save), reduce (load, merge, finish).
+const part = new SummaryStream({ maxIssues: 5 });
+part.push("{}\n");
+const saved: Uint8Array = part.save();
+const reduced: SummaryStream = SummaryStream.load(saved);
+reduced.merge(new SummaryStream({ maxIssues: 5 }));
+const merged: BatchSummary = reduced.finish();
+
 // SPEC §9, §9.3, §10.
 const healthOptions: HealthOptions = { now: "2024-06-01T12:00:00Z", rules: { freshness: { warning: 3_600_000 }, volume: false } };
 const health: Health = checkHealth(b, healthOptions);
@@ -113,7 +121,7 @@ function streamedLater(): BatchSummary {
 }
 
 void [judgedNow, overallStatus, rule, checkValue, changed, metrics, badRule, badSetting, badStatus, badLabels];
-void [severity, code, line, rate, p95, streak, byStatus, top, days, latest, lastDuration, querySizeP50, lastTerminalId, wrong, badOptions, streamed, inputs];
+void [severity, code, line, rate, p95, streak, byStatus, top, days, latest, lastDuration, querySizeP50, lastTerminalId, wrong, badOptions, streamed, merged, inputs];
 
 // SPEC §6: SyncRunError, with its code union.
 import { SyncRunError, type SyncRunErrorCode } from "syncrun";
