@@ -41,6 +41,10 @@ struct W<'a>(&'a mut Vec<u8>);
 
 impl W<'_> {
     fn u(&mut self, mut v: u64) {
+        if v < 0x80 {
+            self.0.push(v as u8);
+            return;
+        }
         while v >= 0x80 {
             self.0.push((v as u8) | 0x80);
             v >>= 7;
@@ -53,15 +57,6 @@ impl W<'_> {
     /// `None` is 0, `Some(v)` is `v + 1`.
     fn o(&mut self, v: Option<u64>) {
         self.u(v.map_or(0, |v| v.saturating_add(1)));
-    }
-    fn oi(&mut self, v: Option<i64>) {
-        match v {
-            None => self.u(0),
-            Some(v) => {
-                self.u(1);
-                self.i(v);
-            }
-        }
     }
     fn b(&mut self, bytes: &[u8]) {
         self.u(bytes.len() as u64);
@@ -114,12 +109,6 @@ impl<'a> R<'a> {
     }
     fn o(&mut self) -> Result<Option<u64>, Bad> {
         Ok(self.u()?.checked_sub(1))
-    }
-    fn oi(&mut self) -> Result<Option<i64>, Bad> {
-        Ok(match self.flag()? {
-            false => None,
-            true => Some(self.i()?),
-        })
     }
     fn flag(&mut self) -> Result<bool, Bad> {
         match self.u()? {
@@ -185,24 +174,33 @@ fn code_index(code: IssueCode) -> u64 {
 
 #[inline(never)]
 fn write_run(w: &mut W<'_>, run: &ValidRun<'_>, position: u64, line: Option<u64>) {
+    // Small numbers in few bytes: the line as its distance from the record index, the status
+    // and which fields are present in one byte, start and finish as differences, the ratio's
+    // bits rotated so that 0, 0.5 and 1 take two bytes.
+    let error = run.error.as_deref();
+    w.0.reserve(64 + run.id.len() + error.map_or(0, str::len));
     w.u(position);
-    w.o(line);
-    w.u(run.status.index() as u64);
+    w.o(line.map(|l| l.wrapping_sub(position)));
+    let flags = u64::from(run.started_at.is_some()) << 4
+        | u64::from(run.finished_at.is_some()) << 5
+        | u64::from(error.is_some()) << 6;
+    w.u(run.status.index() as u64 | flags);
     w.i(run.created_at);
-    w.oi(run.started_at);
-    w.oi(run.finished_at);
-    w.u(run.completion_ratio.to_bits());
+    let started = run.started_at.unwrap_or(run.created_at);
+    if let Some(t) = run.started_at {
+        w.i(t.wrapping_sub(run.created_at));
+    }
+    if let Some(t) = run.finished_at {
+        w.i(t.wrapping_sub(started));
+    }
+    w.u(run.completion_ratio.to_bits().rotate_left(12));
     w.u(run.query_size);
     for &n in run.rows.as_flattened() {
         w.u(n);
     }
     w.s(&run.id);
-    match &run.error {
-        None => w.u(0),
-        Some(e) => {
-            w.u(1);
-            w.s(e);
-        }
+    if let Some(e) = error {
+        w.s(e);
     }
 }
 
@@ -216,19 +214,24 @@ struct Entry<'a> {
 #[inline(never)]
 fn read_run<'a>(r: &mut R<'a>) -> Result<Entry<'a>, Bad> {
     let position = r.u()?;
-    let line = r.o()?;
-    let status = *SyncRunStatus::ALL.get(r.usize()?).ok_or(Bad)?;
+    let line = r.o()?.map(|d| d.wrapping_add(position));
+    let flags = r.u()?;
+    let status = *SyncRunStatus::ALL.get(usize::try_from(flags & 15).map_err(|_| Bad)?).ok_or(Bad)?;
+    if flags >> 7 != 0 {
+        return Err(Bad);
+    }
     let created_at = r.i()?;
-    let started_at = r.oi()?;
-    let finished_at = r.oi()?;
-    let completion_ratio = f64::from_bits(r.u()?);
+    let started_at = if flags & 16 != 0 { Some(created_at.wrapping_add(r.i()?)) } else { None };
+    let from = started_at.unwrap_or(created_at);
+    let finished_at = if flags & 32 != 0 { Some(from.wrapping_add(r.i()?)) } else { None };
+    let completion_ratio = f64::from_bits(r.u()?.rotate_right(12));
     let query_size = r.u()?;
     let mut rows = [[0u64; 3]; 3];
     for n in rows.as_flattened_mut() {
         *n = r.u()?;
     }
     let id = Cow::Borrowed(r.s()?);
-    let error = if r.flag()? { Some(Cow::Borrowed(r.s()?)) } else { None };
+    let error = if flags & 64 != 0 { Some(Cow::Borrowed(r.s()?)) } else { None };
     let run = ValidRun {
         id,
         status,
