@@ -1,19 +1,24 @@
 //! Partial summaries (SPEC §7.1): a stream's state saved as bytes, loaded back, and merged
 //! after another stream's.
 //!
-//! Design. A stream's figures ([`Figures`]) cannot be merged or un-counted: "most recent" slots
+//! Design. A stream's figures ([`Figures`]) cannot be un-counted: "most recent" slots
 //! (`latest`, `lastSuccess`, `lastFailure`, `lastTerminal`, each `topErrors` group's last
-//! message) keep one winner, and when a run of the later stream turns out to be a duplicate of
-//! an id the earlier stream saw (SPEC §3.2: the earlier counts), the winner it displaced is
-//! gone. So a stream also keeps its figures in a form they can be rebuilt from: a [`Kept`]
-//! ledger (`Figures::kept`) of its valid, first-of-their-id runs, each as the few numbers the figures read
-//! (status, timestamps, rows, query size, ratio), its id, error message, record index and
-//! NDJSON line, varint-encoded in one byte vector (about 50 bytes a run plus its id and
-//! message; no JSON text). Merging replays the later stream's ledger into the earlier one's
-//! figures with shifted positions, leaving out the runs whose id the earlier one saw (those
-//! become `duplicate_id` warnings at their shifted paths); loading replays the saved ledger
-//! into fresh figures. So the merged or loaded figures are the one-stream figures by
-//! construction: the same `Figures::add` is called with the same runs in the same order.
+//! message, the first and last `createdAt`) keep one winner, and when a run of the later
+//! stream turns out to be a duplicate of an id the earlier stream saw (SPEC §3.2: the earlier
+//! counts), the winner it displaced is gone. So a stream also keeps its figures in a form they
+//! can be rebuilt from: a ledger (`Figures::kept`) of its valid, first-of-their-id runs, each
+//! as the 17 numbers the figures read (status, timestamps, rows, query size, ratio, record
+//! index, NDJSON line) in as few bytes as they need, then its id and error message: 49 bytes a
+//! run on the generator's runs (`scripts/gen-runs.mjs`), no JSON text. Merging replays the
+//! later stream's ledger into the earlier one's figures with shifted positions and lines,
+//! leaving out the runs whose id the earlier one saw (those become `duplicate_id` warnings at
+//! their shifted paths, in input order among the kept issues); loading is a merge after an
+//! empty stream. So merged or loaded figures are the one-stream figures by construction: the
+//! same `Figures::add` sees the same runs at the same positions in the same order.
+//!
+//! What cannot be merged exactly is refused (`invalid_state`), never approximated: a part that
+//! read its text as one JSON document (with `format: "auto"`, a part whose first line is not a
+//! whole JSON value), or an earlier part whose text does not end at a line boundary.
 //!
 //! The state's bytes: magic `SRst`, format version, the package version, the payload, and a
 //! 64-bit FNV-1a checksum of everything before it. Anything else is `invalid_state`.
@@ -50,9 +55,6 @@ impl W<'_> {
             v >>= 7;
         }
         self.0.push(v as u8);
-    }
-    fn i(&mut self, v: i64) {
-        self.u(((v << 1) ^ (v >> 63)) as u64);
     }
     /// `None` is 0, `Some(v)` is `v + 1`.
     fn o(&mut self, v: Option<u64>) {
@@ -102,10 +104,6 @@ impl<'a> R<'a> {
             }
         }
         Err(Bad)
-    }
-    fn i(&mut self) -> Result<i64, Bad> {
-        let u = self.u()?;
-        Ok(((u >> 1) as i64) ^ -((u & 1) as i64))
     }
     fn o(&mut self) -> Result<Option<u64>, Bad> {
         Ok(self.u()?.checked_sub(1))
@@ -172,36 +170,80 @@ fn code_index(code: IssueCode) -> u64 {
     CODES.iter().position(|&c| c == code).unwrap_or_default() as u64
 }
 
+/// Numbers in a ledger entry.
+const SLOTS: usize = 17;
+/// Bytes of an entry's header: a nibble per number, its length in bytes (0–8).
+const HEAD: usize = SLOTS.div_ceil(2);
+
+/// The numbers of one ledger entry, put together on the stack and appended at once: a header
+/// of lengths, then each number's low bytes. Branch-free, where LEB128 varints made a stream's
+/// push 20% slower in WebAssembly (a loop step per 7 bits).
+struct Nums {
+    b: [u8; HEAD + 8 * SLOTS + 8],
+    n: usize,
+    slot: usize,
+}
+
+impl Nums {
+    fn u(&mut self, v: u64) {
+        let len = (71 - v.leading_zeros() as usize) / 8;
+        if let Some(dst) = self.b.get_mut(self.n..self.n + 8) {
+            dst.copy_from_slice(&v.to_le_bytes());
+        }
+        if let Some(h) = self.b.get_mut(self.slot / 2) {
+            *h |= (len as u8) << (4 * (self.slot % 2));
+        }
+        self.n += len;
+        self.slot += 1;
+    }
+    fn i(&mut self, v: i64) {
+        self.u(((v << 1) ^ (v >> 63)) as u64);
+    }
+}
+
 #[inline(never)]
 fn write_run(w: &mut W<'_>, run: &ValidRun<'_>, position: u64, line: Option<u64>) {
     // Small numbers in few bytes: the line as its distance from the record index, the status
     // and which fields are present in one byte, start and finish as differences, the ratio's
     // bits rotated so that 0, 0.5 and 1 take two bytes.
     let error = run.error.as_deref();
-    w.0.reserve(64 + run.id.len() + error.map_or(0, str::len));
-    w.u(position);
-    w.o(line.map(|l| l.wrapping_sub(position)));
+    let mut x = Nums { b: [0; HEAD + 8 * SLOTS + 8], n: HEAD, slot: 0 };
+    x.u(position);
+    x.u(line.map_or(0, |l| l.wrapping_sub(position).saturating_add(1)));
     let flags = u64::from(run.started_at.is_some()) << 4
         | u64::from(run.finished_at.is_some()) << 5
         | u64::from(error.is_some()) << 6;
-    w.u(run.status.index() as u64 | flags);
-    w.i(run.created_at);
+    x.u(run.status.index() as u64 | flags);
+    x.i(run.created_at);
     let started = run.started_at.unwrap_or(run.created_at);
-    if let Some(t) = run.started_at {
-        w.i(t.wrapping_sub(run.created_at));
-    }
-    if let Some(t) = run.finished_at {
-        w.i(t.wrapping_sub(started));
-    }
-    w.u(run.completion_ratio.to_bits().rotate_left(12));
-    w.u(run.query_size);
+    x.i(run.started_at.map_or(0, |t| t.wrapping_sub(run.created_at)));
+    x.i(run.finished_at.map_or(0, |t| t.wrapping_sub(started)));
+    x.u(run.completion_ratio.to_bits().rotate_left(12));
+    x.u(run.query_size);
     for &n in run.rows.as_flattened() {
-        w.u(n);
+        x.u(n);
     }
+    w.0.extend_from_slice(x.b.get(..x.n).unwrap_or_default());
     w.s(&run.id);
     if let Some(e) = error {
         w.s(e);
     }
+}
+
+/// Reads the numbers of a ledger entry.
+fn read_nums(r: &mut R<'_>) -> Result<[u64; SLOTS], Bad> {
+    let (head, mut rest) = r.0.split_at_checked(HEAD).ok_or(Bad)?;
+    let mut out = [0u64; SLOTS];
+    for (i, v) in out.iter_mut().enumerate() {
+        let len = usize::from(head.get(i / 2).ok_or(Bad)? >> (4 * (i % 2)) & 15);
+        let (bytes, tail) = rest.split_at_checked(len).ok_or(Bad)?;
+        let mut le = [0u8; 8];
+        le.get_mut(..len).ok_or(Bad)?.copy_from_slice(bytes);
+        *v = u64::from_le_bytes(le);
+        rest = tail;
+    }
+    r.0 = rest;
+    Ok(out)
 }
 
 /// One run of a ledger, with its record index and line.
@@ -213,23 +255,20 @@ struct Entry<'a> {
 
 #[inline(never)]
 fn read_run<'a>(r: &mut R<'a>) -> Result<Entry<'a>, Bad> {
-    let position = r.u()?;
-    let line = r.o()?.map(|d| d.wrapping_add(position));
-    let flags = r.u()?;
+    let [position, line, flags, created, started, finished, ratio, query_size, rows @ ..] = read_nums(r)?;
+    let zigzag = |u: u64| ((u >> 1) as i64) ^ -((u & 1) as i64);
+    let line = line.checked_sub(1).map(|d| d.wrapping_add(position));
     let status = *SyncRunStatus::ALL.get(usize::try_from(flags & 15).map_err(|_| Bad)?).ok_or(Bad)?;
     if flags >> 7 != 0 {
         return Err(Bad);
     }
-    let created_at = r.i()?;
-    let started_at = if flags & 16 != 0 { Some(created_at.wrapping_add(r.i()?)) } else { None };
+    let created_at = zigzag(created);
+    let started_at = (flags & 16 != 0).then(|| created_at.wrapping_add(zigzag(started)));
     let from = started_at.unwrap_or(created_at);
-    let finished_at = if flags & 32 != 0 { Some(from.wrapping_add(r.i()?)) } else { None };
-    let completion_ratio = f64::from_bits(r.u()?.rotate_right(12));
-    let query_size = r.u()?;
-    let mut rows = [[0u64; 3]; 3];
-    for n in rows.as_flattened_mut() {
-        *n = r.u()?;
-    }
+    let finished_at = (flags & 32 != 0).then(|| from.wrapping_add(zigzag(finished)));
+    let completion_ratio = f64::from_bits(ratio.rotate_right(12));
+    let [a, b, c, d, e, f, g, h, i] = rows;
+    let rows = [[a, b, c], [d, e, f], [g, h, i]];
     let id = Cow::Borrowed(r.s()?);
     let error = if flags & 64 != 0 { Some(Cow::Borrowed(r.s()?)) } else { None };
     let run = ValidRun {
@@ -672,16 +711,17 @@ mod tests {
         for n in [0u64, 1, 127, 128, u64::MAX] {
             w.u(n);
         }
-        for n in [0i64, -1, 1, i64::MIN, i64::MAX] {
-            w.i(n);
-        }
         let mut r = R(&v);
         for n in [0u64, 1, 127, 128, u64::MAX] {
             assert_eq!(r.u().ok(), Some(n));
         }
-        for n in [0i64, -1, 1, i64::MIN, i64::MAX] {
-            assert_eq!(r.i().ok(), Some(n));
-        }
+        assert!(r.0.is_empty());
+        // A ledger entry's numbers, of every length 0-8 bytes.
+        let mut x = Nums { b: [0; HEAD + 8 * SLOTS + 8], n: HEAD, slot: 0 };
+        let want: [u64; SLOTS] = std::array::from_fn(|i| u64::MAX.checked_shr(4 * i as u32).unwrap_or(0));
+        want.iter().for_each(|&v| x.u(v));
+        let mut r = R(x.b.get(..x.n).unwrap());
+        assert_eq!(read_nums(&mut r).ok(), Some(want));
         assert!(r.0.is_empty());
         let path = |p: &str| shifted(Issue::new(IssueCode::InvalidId, p.to_string(), "m"), 7, 0).path;
         assert_eq!(path("/3/plannedRows/addedCount"), "/10/plannedRows/addedCount");
