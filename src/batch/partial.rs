@@ -380,11 +380,10 @@ fn read_mode(r: &mut R<'_>) -> Result<Mode, Bad> {
 /// The record index at the start of an NDJSON issue's path (`/N…`), and the length of `/N`.
 #[inline(never)]
 fn record_of(path: &str) -> Option<(u64, usize)> {
-    let digits = path.as_bytes().get(1..)?.iter().take_while(|b| b.is_ascii_digit()).take(19).collect::<Vec<_>>();
-    if !path.starts_with('/') || digits.is_empty() {
-        return None;
-    }
-    Some((digits.iter().fold(0u64, |n, &&d| n.wrapping_mul(10).wrapping_add(u64::from(d - b'0'))), 1 + digits.len()))
+    let digits = path.strip_prefix('/')?.as_bytes();
+    let len = digits.iter().take(19).take_while(|b| b.is_ascii_digit()).count();
+    let n = digits.get(..len)?.iter().fold(0u64, |n, &d| n.wrapping_mul(10).wrapping_add(u64::from(d - b'0')));
+    (len > 0).then_some((n, 1 + len))
 }
 
 /// An issue of `other` moved on by `records` records and `lines` lines.
@@ -497,38 +496,7 @@ impl Batch<Figures> {
     fn read(r: &mut R<'_>) -> Result<(Options, Batch<Figures>), Bad> {
         let options = read_options(r)?;
         let mut batch = Batch::new(&options, Figures::kept(options.warning_is_failure()));
-        let f = &mut batch.feed;
-        f.total = r.u()?;
-        f.started = r.flag()?;
-        f.early = r.oissue()?;
-        f.early_at = r.u()?;
-        f.buf = r.s()?.to_string();
-        f.pending = r.b()?.to_vec();
-        if f.pending.len() > 3 {
-            return Err(Bad);
-        }
-        let e = &mut f.engine;
-        e.mode = read_mode(r)?;
-        e.line = r.u()?;
-        e.col = r.u()?;
-        for _ in 0..r.u()? {
-            e.env_keys.insert(Cow::Owned(r.s()?.to_string()), ());
-        }
-        e.fatal = r.oissue()?;
-        e.pending = r.oissue()?;
-        let t = &mut f.tally;
-        for n in
-            [&mut t.records, &mut t.valid, &mut t.invalid, &mut t.duplicates, &mut t.error_count, &mut t.warning_count]
-        {
-            *n = r.u()?;
-        }
-        t.has_more = r.o()?.map(|b| b == 1);
-        t.issues_truncated = r.flag()?;
-        for _ in 0..r.u()? {
-            t.issues.push(r.issue()?);
-        }
-        batch.sink.kept = r.u()?;
-        batch.sink.ledger = Some(r.b()?.to_vec());
+        fill(&mut batch, r)?;
         // Figures and ids are rebuilt by replaying the runs, as a merge after an empty stream
         // does (a long id's key depends on this instance's seed, so keys are made again).
         let mut out = Batch::new(&options, Figures::kept(options.warning_is_failure()));
@@ -540,7 +508,46 @@ impl Batch<Figures> {
         }
         Ok((options, out))
     }
+}
 
+/// The saved fields into a new stream (its figures stay empty until the runs are replayed).
+#[inline(never)]
+fn fill(batch: &mut Batch<Figures>, r: &mut R<'_>) -> Result<(), Bad> {
+    let f = &mut batch.feed;
+    f.total = r.u()?;
+    f.started = r.flag()?;
+    f.early = r.oissue()?;
+    f.early_at = r.u()?;
+    f.buf = r.s()?.to_string();
+    f.pending = r.b()?.to_vec();
+    if f.pending.len() > 3 {
+        return Err(Bad);
+    }
+    let e = &mut f.engine;
+    e.mode = read_mode(r)?;
+    e.line = r.u()?;
+    e.col = r.u()?;
+    for _ in 0..r.u()? {
+        e.env_keys.insert(Cow::Owned(r.s()?.to_string()), ());
+    }
+    e.fatal = r.oissue()?;
+    e.pending = r.oissue()?;
+    let t = &mut f.tally;
+    for n in [&mut t.records, &mut t.valid, &mut t.invalid, &mut t.duplicates, &mut t.error_count, &mut t.warning_count]
+    {
+        *n = r.u()?;
+    }
+    t.has_more = r.o()?.map(|b| b == 1);
+    t.issues_truncated = r.flag()?;
+    for _ in 0..r.u()? {
+        t.issues.push(r.issue()?);
+    }
+    batch.sink.kept = r.u()?;
+    batch.sink.ledger = Some(r.b()?.to_vec());
+    Ok(())
+}
+
+impl Batch<Figures> {
     /// Read whatever whole records are buffered (what the next push would read anyway).
     #[inline(never)]
     fn settle(&mut self) {
@@ -580,8 +587,17 @@ impl Batch<Figures> {
             Mode::Ndjson => Ok(()),
             Mode::Detect { .. } => {
                 // The first non-blank line decides the combined text's format (SPEC §1).
-                let first = a.buf.split('\n').find(|l| !blank(l.as_bytes()));
-                if first.is_none_or(complete_value) {
+                let mut at = 0;
+                let first = loop {
+                    let rest = a.buf.as_bytes().get(at..).unwrap_or_default();
+                    let end = memchr::memchr(b'\n', rest).map_or(a.buf.len(), |i| at + i);
+                    let line = a.buf.get(at..end).unwrap_or_default();
+                    if !blank(line.as_bytes()) || end >= a.buf.len() {
+                        break line;
+                    }
+                    at = end + 1;
+                };
+                if blank(first.as_bytes()) || complete_value(first) {
                     Ok(())
                 } else {
                     Err(invalid_state(
