@@ -213,6 +213,16 @@ pub struct SummaryStream {
 impl SummaryStream {
     pub fn new(options: &Options) -> SummaryStream {
         SummaryStream {
+            batch: Batch::new(options, Figures::new(options.warning_is_failure())),
+            options: batch::resolved(options),
+        }
+    }
+
+    /// A stream whose state can be saved, or merged after another (SPEC §7.1): it keeps a
+    /// ledger of its runs (about 50 bytes each, see src/batch/partial.rs), which a plain
+    /// stream does not pay for.
+    pub fn partial(options: &Options) -> SummaryStream {
+        SummaryStream {
             batch: Batch::new(options, Figures::kept(options.warning_is_failure())),
             options: batch::resolved(options),
         }
@@ -232,8 +242,9 @@ impl SummaryStream {
     /// Append `other`'s state as if its chunks had been pushed after this stream's (SPEC §7.1):
     /// NDJSON texts split between lines. Streams made with other options are `invalid_option`;
     /// parts that cannot be merged exactly (a JSON document, a text that does not end at a
-    /// line boundary) are `invalid_state`. See [`SummaryStream::check_merge`] to keep `other`
-    /// when it cannot be merged.
+    /// line boundary, or an `other` not made with [`SummaryStream::partial`]) are
+    /// `invalid_state`. See [`SummaryStream::check_merge`] to keep `other` when it cannot be
+    /// merged.
     pub fn merge(&mut self, mut other: SummaryStream) -> Result<(), Misuse> {
         self.check_merge(&mut other)?;
         self.batch.merge(other.batch);
@@ -248,8 +259,9 @@ impl SummaryStream {
         self.batch.check_merge(&mut other.batch)
     }
 
-    /// The state as bytes, for [`SummaryStream::load`] (SPEC §7.1).
-    pub fn save(&self) -> Vec<u8> {
+    /// The state as bytes, for [`SummaryStream::load`] (SPEC §7.1); `invalid_state` unless the
+    /// stream was made with [`SummaryStream::partial`] (or loaded).
+    pub fn save(&self) -> Result<Vec<u8>, Misuse> {
         self.batch.save(&self.options)
     }
 

@@ -91,7 +91,7 @@ fn options() -> impl Strategy<Value = Options> {
 
 /// A stream of `text`, fed in chunks cut at the given offsets (anywhere, even in a character).
 fn stream_of(text: &[u8], cuts: &[usize], options: &Options) -> SummaryStream {
-    let mut s = SummaryStream::new(options);
+    let mut s = SummaryStream::partial(options);
     let mut at = 0;
     for &c in cuts {
         let c = c % (text.len() + 1);
@@ -105,7 +105,7 @@ fn stream_of(text: &[u8], cuts: &[usize], options: &Options) -> SummaryStream {
 }
 
 fn reload(s: &SummaryStream) -> SummaryStream {
-    SummaryStream::load(&s.save()).unwrap_or_else(|m| panic!("load of a saved state: {}", m.message))
+    SummaryStream::load(&s.save().unwrap()).unwrap_or_else(|m| panic!("load of a saved state: {}", m.message))
 }
 
 fn first_line_complete(part: &str) -> bool {
@@ -178,7 +178,7 @@ proptest! {
         let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
         let want = val(&summarize_runs(text.as_bytes(), &o));
         let cut = cut.index(text.len() + 1);
-        let mut s = SummaryStream::new(&o);
+        let mut s = SummaryStream::partial(&o);
         s.push(&text.as_bytes()[..cut]);
         let mut s = reload(&s);
         s.push(&text.as_bytes()[cut..]);
@@ -192,9 +192,9 @@ const SMALL: &str = concat!(
 );
 
 fn small_state() -> Vec<u8> {
-    let mut s = SummaryStream::new(&Options { max_issues: Some(5), ..Options::default() });
+    let mut s = SummaryStream::partial(&Options { max_issues: Some(5), ..Options::default() });
     s.push(SMALL.as_bytes());
-    s.save()
+    s.save().unwrap()
 }
 
 fn refused(bytes: &[u8]) -> bool {
@@ -262,13 +262,14 @@ fn foreign_bytes_are_invalid_state() {
 /// stay usable.
 #[test]
 fn other_options_are_invalid_option() {
-    let mut a = SummaryStream::new(&Options::default());
-    let mut b = SummaryStream::new(&Options { max_issues: Some(3), ..Options::default() });
+    let mut a = SummaryStream::partial(&Options::default());
+    let mut b = SummaryStream::partial(&Options { max_issues: Some(3), ..Options::default() });
     b.push(b"{}\n");
     let m = a.check_merge(&mut b).expect_err("merged streams with other options");
     assert_eq!(m.code, MisuseCode::InvalidOption);
     // Options left to their defaults equal the same options given explicitly.
-    let c = SummaryStream::new(&Options { max_issues: Some(1000), format: Some(Format::Auto), ..Options::default() });
+    let c =
+        SummaryStream::partial(&Options { max_issues: Some(1000), format: Some(Format::Auto), ..Options::default() });
     assert!(a.merge(c).is_ok());
     assert_eq!(val(&b.finish()), val(&summarize_runs(b"{}\n", &Options { max_issues: Some(3), ..Options::default() })));
 }
@@ -295,4 +296,19 @@ fn later_duplicate_leaves_the_figures() {
     assert_eq!(got.latest.unwrap().id, "9");
     let dup = got.issues.iter().find(|i| i.code.as_str() == "duplicate_id").unwrap();
     assert_eq!((dup.path.as_str(), dup.line), ("/2/id", Some(4)));
+}
+
+/// SPEC §7.1: a plain stream keeps no runs (SPEC §7's memory), so it cannot be saved or merged
+/// after another; it can still take a partial one after it.
+#[test]
+fn plain_streams_are_not_saved_or_merged_after() {
+    let mut plain = SummaryStream::new(&Options::default());
+    plain.push(b"{}\n");
+    assert_eq!(plain.save().err().map(|m| m.code), Some(MisuseCode::InvalidState));
+    let mut partial = SummaryStream::partial(&Options::default());
+    assert_eq!(partial.check_merge(&mut plain).err().map(|m| m.code), Some(MisuseCode::InvalidState));
+    let mut other = SummaryStream::partial(&Options::default());
+    other.push(b"{}\n{}\n");
+    plain.merge(other).unwrap();
+    assert_eq!(val(&plain.finish()), val(&summarize_runs(b"{}\n{}\n{}\n", &Options::default())));
 }

@@ -301,6 +301,10 @@ fn invalid_state(message: &str) -> Misuse {
     Misuse { code: MisuseCode::InvalidState, message: message.to_string() }
 }
 
+fn not_partial() -> Misuse {
+    invalid_state("only a stream made with SummaryStream.partial() (or loaded) keeps the runs to save or merge")
+}
+
 fn write_options(w: &mut W<'_>, o: &Options) {
     w.u(o.unknown_fields() as u64);
     w.u(u64::from(o.warning_is_failure()));
@@ -422,7 +426,8 @@ impl Batch<Figures> {
     /// The state as bytes (SPEC §7.1), with the stream's options.
     #[cold]
     #[inline(never)]
-    pub fn save(&self, options: &Options) -> Vec<u8> {
+    pub fn save(&self, options: &Options) -> Result<Vec<u8>, Misuse> {
+        let Some(ledger) = self.sink.ledger.as_deref() else { return Err(not_partial()) };
         let mut out: Vec<u8> =
             Vec::with_capacity(self.sink.ledger.as_ref().map_or(0, Vec::len) + self.feed.buf.len() + 256);
         out.extend_from_slice(MAGIC);
@@ -455,10 +460,10 @@ impl Batch<Figures> {
         w.u(t.issues.len() as u64);
         t.issues.iter().for_each(|i| w.issue(i));
         w.u(self.sink.kept);
-        w.b(self.sink.ledger.as_deref().unwrap_or_default());
+        w.b(ledger);
         let sum = checksum(&out);
         out.extend_from_slice(&sum.to_le_bytes());
-        out
+        Ok(out)
     }
 
     /// A stream from saved bytes, with its options; anything but bytes `save` wrote is
@@ -562,6 +567,9 @@ impl Batch<Figures> {
     #[cold]
     #[inline(never)]
     pub fn check_merge(&mut self, other: &mut Batch<Figures>) -> Result<(), Misuse> {
+        if other.sink.ledger.is_none() {
+            return Err(not_partial());
+        }
         self.settle();
         other.settle();
         if self.feed.early.is_some()

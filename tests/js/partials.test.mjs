@@ -55,7 +55,7 @@ function cutAt(parts) {
 function mapReduce(parts, options) {
   // Map: each part in its own stream, pushed in two chunks cut mid-line, then saved.
   const saved = parts.map((part) => {
-    const s = new SummaryStream(options);
+    const s = SummaryStream.partial(options);
     const bytes = enc.encode(part);
     const mid = Math.floor(bytes.length / 2);
     s.push(bytes.subarray(0, mid));
@@ -89,7 +89,7 @@ test("SPEC §7.1: save, load and merge of parts equal summarizeRuns on the whole
 test("SPEC §7.1: a stream saved mid-line goes on after load", () => {
   const bytes = enc.encode(text);
   for (const cut of [1, 17, Math.floor(bytes.length / 2), bytes.length - 1]) {
-    const s = new SummaryStream();
+    const s = SummaryStream.partial();
     s.push(bytes.subarray(0, cut));
     const t = SummaryStream.load(s.save());
     s.free();
@@ -103,19 +103,19 @@ function throwsCode(fn, code) {
 }
 
 test("SPEC §7.1: streams made with other options are invalid_option, and stay usable", () => {
-  const a = new SummaryStream({ maxIssues: 3 });
-  const b = new SummaryStream({ maxIssues: 4 });
+  const a = SummaryStream.partial({ maxIssues: 3 });
+  const b = SummaryStream.partial({ maxIssues: 4 });
   b.push(`${lines[0]}\n`);
   throwsCode(() => a.merge(b), "invalid_option");
-  throwsCode(() => new SummaryStream().merge(new SummaryStream({ warningIsFailure: true })), "invalid_option");
+  throwsCode(() => new SummaryStream().merge(SummaryStream.partial({ warningIsFailure: true })), "invalid_option");
   a.push(`${lines[1]}\n`);
   assert.deepEqual(a.finish(), summarizeRuns(`${lines[1]}\n`, { maxIssues: 3 }));
   assert.deepEqual(b.finish(), summarizeRuns(`${lines[0]}\n`, { maxIssues: 4 }));
 });
 
 test("SPEC §7.1: a merged stream is finished (stream_finished), the merging one goes on", () => {
-  const a = new SummaryStream();
-  const b = new SummaryStream();
+  const a = new SummaryStream(); // a plain stream takes a partial one after it
+  const b = SummaryStream.partial();
   b.push(`${lines[0]}\n${lines[1]}\n`);
   a.merge(b);
   throwsCode(() => b.push("{}\n"), "stream_finished");
@@ -129,7 +129,7 @@ test("SPEC §7.1: a merged stream is finished (stream_finished), the merging one
 test("SPEC §7.1: a part that does not end at a line boundary is invalid_state, both streams unchanged", () => {
   const a = new SummaryStream();
   a.push(`${lines[0]}\n${lines[1]}`); // no newline after the second line
-  const b = new SummaryStream();
+  const b = SummaryStream.partial();
   b.push(`${lines[4]}\n${lines[5]}\n`);
   throwsCode(() => a.merge(b), "invalid_state");
   a.push("\n");
@@ -138,7 +138,7 @@ test("SPEC §7.1: a part that does not end at a line boundary is invalid_state, 
 });
 
 test("SPEC §7.1: random, truncated or corrupted bytes are invalid_state, never a crash", () => {
-  const s = new SummaryStream();
+  const s = SummaryStream.partial();
   s.push(text);
   const state = s.save();
   assert.ok(state instanceof Uint8Array && state.length > 100);
@@ -162,4 +162,12 @@ test("SPEC §7.1: random, truncated or corrupted bytes are invalid_state, never 
   throwsCode(() => SummaryStream.load("not bytes"), "invalid_state");
   // The instance is still usable, and the original state still loads.
   assert.deepEqual(SummaryStream.load(state).finish(), summarizeRuns(text));
+});
+
+test("SPEC §7.1: a plain stream keeps no runs: save and merging it after another are invalid_state", () => {
+  const plain = new SummaryStream();
+  plain.push(`${lines[0]}\n`);
+  throwsCode(() => plain.save(), "invalid_state");
+  throwsCode(() => SummaryStream.partial().merge(plain), "invalid_state");
+  assert.deepEqual(plain.finish(), summarizeRuns(`${lines[0]}\n`));
 });

@@ -88,11 +88,11 @@ const streamed: BatchSummary = stream.finish();
 stream.free();
 
 // SPEC §7.1: map (summarize a part, save), reduce (load, merge, finish).
-const part = new SummaryStream({ maxIssues: 5 });
+const part: SummaryStream = SummaryStream.partial({ maxIssues: 5 });
 part.push("{}\n");
 const saved: Uint8Array = part.save();
 const reduced: SummaryStream = SummaryStream.load(saved);
-reduced.merge(new SummaryStream({ maxIssues: 5 }));
+reduced.merge(SummaryStream.partial({ maxIssues: 5 }));
 const merged: BatchSummary = reduced.finish();
 
 // SPEC §9, §9.3, §10.
