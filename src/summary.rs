@@ -543,9 +543,7 @@ impl Figures {
         Figures { warning_is_failure, ..Figures::default() }
     }
 
-    /// Count one valid, first-of-its-id run at input position `position`. Not inlined: it has
-    /// several callers (the sinks, and SPEC §7.1's replay of saved runs), one copy serves them.
-    #[inline(never)]
+    /// Count one valid, first-of-its-id run at input position `position`.
     pub fn add(&mut self, run: &ValidRun<'_>, position: u64) {
         let key: Key = (run.created_at, position);
         let status = run.status;
