@@ -6,6 +6,7 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import { valueToJson, JsonWriter, SyncRunError } from "../../src/js/boundary.js";
 import * as api from "syncrun";
+import { createRequire } from "node:module";
 
 /** The text a writer gives, piece by piece, as src/wasm.rs asks for it (`push_value`). */
 function written(value, max = Infinity) {
@@ -88,4 +89,27 @@ test("SPEC §1: parsed runs give the figures their text gives (long envelopes in
   assert.equal(fromValue.valid, 1000);
   assert.equal(fromValue.duplicates, 3);
   assert.equal(fromValue.hasMore, true);
+});
+
+test("SPEC §6, §8: a freed stream's methods throw stream_finished, 20,000 times over, and the instance stays usable", () => {
+  const require = createRequire(import.meta.url);
+  for (const lib of [api, require("syncrun")]) {
+    for (let i = 0; i < 20_000; i++) {
+      const s = new lib.SummaryStream();
+      if (i % 2) s.push("{}\n");
+      s.free();
+      assert.throws(() => s.push("{}"), (e) => e instanceof lib.SyncRunError && e.code === "stream_finished");
+      assert.throws(() => s.finish(), (e) => e instanceof lib.SyncRunError && e.code === "stream_finished");
+      s.free(); // a second free is harmless
+      s[Symbol.dispose]?.();
+    }
+    // Not a stream at all: refused before the glue hands Rust a null pointer.
+    assert.throws(() => lib.SummaryStream.prototype.push.call({}, "{}"), (e) => e.code === "stream_finished");
+    assert.throws(() => lib.SummaryStream.prototype.finish.call(Object.create(lib.SummaryStream.prototype)), (e) => e.code === "stream_finished");
+    const s = new lib.SummaryStream();
+    s.push('{"id": 1}\n');
+    assert.equal(s.finish().records, 1);
+    s.free();
+    assert.equal(lib.summarizeRuns("[]").records, 0);
+  }
 });
