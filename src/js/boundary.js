@@ -141,6 +141,10 @@ function detached(buffer) {
 // only then has the bytes copied, in exactly that number, into memory it has allocated.
 
 /** The byte length of a Uint8Array input; -1 for any other input; or the SyncRunError. */
+/** The last value binaryLength found not binary: src/wasm.rs hands it to valueToJson next, with
+ * no JavaScript between, so that the slot tests (each a thrown TypeError) are not run twice. */
+let notBinary;
+
 export function binaryLength(input) {
   try {
     if (typedArrayName(input) === "Uint8Array") {
@@ -153,6 +157,7 @@ export function binaryLength(input) {
     if (typeof input === "object" && input !== null && binaryKind(input)) {
       return new SyncRunError("unsupported_input", "binary input must be a Uint8Array (or a Node Buffer) of UTF-8 text");
     }
+    notBinary = input;
     return -1;
   } catch (e) {
     return failure(e, "unsupported_input", "the input cannot be read");
@@ -259,7 +264,9 @@ export function valueToJson(value, max) {
       return new SyncRunError("unsupported_input", `expected JSON text (string or Uint8Array) or a parsed JSON value, got ${t}`);
     }
     if (t !== "object" || value === null) return new JsonWriter(carefulText(value, max), max);
-    if (binaryKind(value)) {
+    const known = value === notBinary;
+    notBinary = undefined;
+    if (!known && binaryKind(value)) {
       return new SyncRunError("unsupported_input", "binary input must be a Uint8Array (or a Node Buffer) of UTF-8 text");
     }
     visits = 0;
