@@ -130,6 +130,30 @@ const SOURCE_OPTIONS = {
   "max-runs": { key: "maxRuns", parse: wholeNumber },
 };
 
+/**
+ * The options of `check` and `summarize --metrics` (SPEC §11.1), kept apart from the reading
+ * options: `checkHealthUsage` says which command takes which. Each is given at most once, but
+ * --label, which repeats.
+ */
+const HEALTH_OPTIONS = {
+  now: { key: "now", parse: (v) => v, once: true },
+  rules: { key: "rules", parse: (v) => v, once: true },
+  state: { key: "state", parse: (v) => v, once: true },
+  label: { key: "labels", parse: labelPair, repeat: true },
+};
+
+/** Every option that takes a value: where parseArgs puts it, and how it reads it. */
+const OPTION_TABLES = [
+  ["options", VALUE_OPTIONS],
+  ["source", SOURCE_OPTIONS],
+  ["health", HEALTH_OPTIONS],
+];
+
+/** The table that has option `name`, or undefined. */
+function tableOf(name) {
+  return OPTION_TABLES.find(([, table]) => Object.hasOwn(table, name));
+}
+
 class UsageError extends Error {}
 /** A file that cannot be opened or read: one line, exit 2. */
 class InputError extends Error {}
@@ -143,6 +167,13 @@ function oneOf(values) {
   };
 }
 
+/** `--label NAME=VALUE` as [name, value]; the name is checked by the package (SPEC §10). */
+function labelPair(v) {
+  const eq = v.indexOf("=");
+  if (eq <= 0) throw new UsageError(`--label must be NAME=VALUE, got '${v}'`);
+  return [v.slice(0, eq), v.slice(eq + 1)];
+}
+
 function wholeNumber(v, name) {
   if (/^[0-9]+$/.test(v) && Number.isSafeInteger(Number(v))) return Number(v);
   throw new UsageError(`--${name} must be a whole number, got '${v}'`);
@@ -151,8 +182,12 @@ function wholeNumber(v, name) {
 function parseArgs(argv) {
   const positional = [];
   const flags = new Set();
-  const options = {};
-  const source = { syncs: [], since: undefined, maxRuns: undefined };
+  const given = {
+    options: {},
+    source: { syncs: [], since: undefined, maxRuns: undefined },
+    health: { now: undefined, rules: undefined, state: undefined, labels: [], given: [] },
+  };
+  const { options, source, health } = given;
   let help = false;
   let version = false;
   let onlyPositional = false;
@@ -169,20 +204,19 @@ function parseArgs(argv) {
     } else if (arg.startsWith("--")) {
       const eq = arg.indexOf("=");
       const name = arg.slice(2, eq === -1 ? undefined : eq);
-      if (Object.hasOwn(VALUE_OPTIONS, name)) {
+      const found = tableOf(name);
+      if (found !== undefined) {
         let value;
         if (eq !== -1) value = arg.slice(eq + 1);
         else if (i + 1 < argv.length) value = argv[++i];
         else throw new UsageError(`--${name} needs a value`);
-        options[VALUE_OPTIONS[name].key] = VALUE_OPTIONS[name].parse(value, name);
-      } else if (Object.hasOwn(SOURCE_OPTIONS, name)) {
-        let value;
-        if (eq !== -1) value = arg.slice(eq + 1);
-        else if (i + 1 < argv.length) value = argv[++i];
-        else throw new UsageError(`--${name} needs a value`);
-        const { key, parse, repeat } = SOURCE_OPTIONS[name];
-        if (repeat) source[key].push(parse(value, name));
-        else source[key] = parse(value, name);
+        const [where, table] = found;
+        const { key, parse, repeat, once } = table[name];
+        const target = given[where];
+        if (repeat) target[key].push(parse(value, name));
+        else if (once && target[key] !== undefined) throw new UsageError(`--${name} is given twice`);
+        else target[key] = parse(value, name);
+        if (where === "health" && !health.given.includes(name)) health.given.push(name);
       } else if (eq === -1 && Object.values(FLAGS).some((f) => f.includes(name))) {
         flags.add(name);
       } else {
@@ -192,7 +226,7 @@ function parseArgs(argv) {
       throw new UsageError(`unknown option '${arg}'`);
     }
   }
-  return { positional, flags, options, source, help, version };
+  return { positional, flags, options, source, health, help, version };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -648,8 +682,6 @@ async function fetchCommand(input) {
 // compareHealth, formatMetrics); what is here is reading their options from the command line,
 // the state file of `check --state`, and the lines for people.
 
-/** The options only `check` and `summarize --metrics` take; taken out before parseArgs. */
-const HEALTH_OPTIONS = ["now", "rules", "state", "label"];
 /** Exit status of `check` for an input's overall status: the monitoring-plugin convention. */
 const CHECK_EXIT = { ok: 0, warning: 1, critical: 2, unknown: 3 };
 /** The `syncrun` key of a state file: it says the file is ours, and what it is. */
@@ -659,46 +691,6 @@ const STATE_VERSION = 1;
 /** A state file that cannot be used, or cannot be written: one line, exit 3. */
 class StateError extends Error {}
 
-/**
- * Takes `--now`, `--rules`, `--state` and `--label` (with their values) out of `argv`, so that
- * the shared parser sees the rest. Values of the shared value options are stepped over, and
- * everything after `--` is left alone.
- */
-function takeHealthArgs(argv) {
-  const rest = [];
-  const health = { now: undefined, rules: undefined, state: undefined, labels: [], given: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--") {
-      rest.push(...argv.slice(i));
-      break;
-    }
-    const m = /^--([a-z-]+)(?:=([\s\S]*))?$/.exec(arg);
-    if (m === null || !HEALTH_OPTIONS.includes(m[1])) {
-      rest.push(arg);
-      if (m !== null && m[2] === undefined && Object.hasOwn(VALUE_OPTIONS, m[1]) && i + 1 < argv.length) rest.push(argv[++i]);
-      continue;
-    }
-    const name = m[1];
-    let value = m[2];
-    if (value === undefined) {
-      if (i + 1 >= argv.length) throw new UsageError(`--${name} needs a value`);
-      value = argv[++i];
-    }
-    if (name === "label") {
-      const eq = value.indexOf("=");
-      if (eq <= 0) throw new UsageError(`--label must be NAME=VALUE, got '${value}'`);
-      health.labels.push([value.slice(0, eq), value.slice(eq + 1)]);
-    } else if (health[name] !== undefined) {
-      throw new UsageError(`--${name} is given twice`);
-    } else {
-      health[name] = value;
-    }
-    if (!health.given.includes(name)) health.given.push(name);
-  }
-  return { rest, health };
-}
-
 /** The command `argv` names (its first positional argument), before anything is checked. */
 function commandOf(argv) {
   for (let i = 0; i < argv.length; i++) {
@@ -706,7 +698,7 @@ function commandOf(argv) {
     if (arg === "--") return argv[i + 1];
     if (arg === "-" || !arg.startsWith("-")) return arg;
     const name = arg.slice(2);
-    if (arg.startsWith("--") && !arg.includes("=") && (Object.hasOwn(VALUE_OPTIONS, name) || HEALTH_OPTIONS.includes(name))) i++;
+    if (arg.startsWith("--") && !arg.includes("=") && tableOf(name) !== undefined) i++;
   }
   return undefined;
 }
@@ -1067,11 +1059,8 @@ async function main(argv) {
   const usageCode = commandOf(argv) === "check" ? CHECK_EXIT.unknown : 2;
   let args;
   let input;
-  let health;
   try {
-    let rest;
-    ({ rest, health } = takeHealthArgs(argv));
-    args = parseArgs(rest);
+    args = parseArgs(argv);
     if (args.help || args.positional[0] === "help") {
       process.stdout.write(HELP);
       return 0;
@@ -1088,7 +1077,7 @@ async function main(argv) {
       if (!FLAGS[command].includes(flag)) throw new UsageError(`--${flag} is not an option of ${command}`);
     }
     checkSource(command, file, args.source);
-    checkHealthUsage(command, args.positional, args.flags, health);
+    checkHealthUsage(command, args.positional, args.flags, args.health);
     if (file === undefined && args.source.syncs.length === 0 && process.stdin.isTTY) {
       throw new UsageError("no input: give a FILE, or pipe the runs into standard input");
     }
@@ -1100,14 +1089,14 @@ async function main(argv) {
 
   const [command, file] = args.positional;
   if (command === "check") {
-    return check(args.positional.slice(1), args.source, args.flags, args.options, health);
+    return check(args.positional.slice(1), args.source, args.flags, args.options, args.health);
   }
   try {
     input ??= await openInput(file);
     // Loaded here rather than at the top so that --help and usage errors need no WebAssembly.
     const lib = { ...(await import("./node.js")), ...(await import("./glue/syncrun.js")) };
     if (command === "fetch") return await fetchCommand(input);
-    if (command === "summarize" && args.flags.has("metrics")) return await metrics(input, args.flags, args.options, health, lib);
+    if (command === "summarize" && args.flags.has("metrics")) return await metrics(input, args.flags, args.options, args.health, lib);
     if (command === "summarize") return await summarize(input, args.flags, args.options, lib);
     return await records(command, input, args.flags, args.options, lib);
   } catch (e) {
