@@ -10,8 +10,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Must equal the `wasm-bindgen` version pinned in Cargo.toml.
-WASM_BINDGEN_VERSION=0.2.130
+# The wasm-bindgen CLI must be the exact version of the `wasm-bindgen` crate (it refuses a .wasm
+# made by another macro version). The pin is written once, in Cargo.toml (`wasm-bindgen = "=X"`);
+# Cargo.lock must have resolved the same version.
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9][0-9.]*\)".*/\1/p' Cargo.toml)
+if [ -z "$WASM_BINDGEN_VERSION" ]; then
+  echo 'setup: Cargo.toml has no exact pin wasm-bindgen = "=X.Y.Z"; the CLI version cannot be chosen' >&2
+  exit 1
+fi
+LOCKED=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ "$LOCKED" != "$WASM_BINDGEN_VERSION" ]; then
+  echo "setup: Cargo.toml pins wasm-bindgen $WASM_BINDGEN_VERSION but Cargo.lock has '${LOCKED}'; run cargo update -p wasm-bindgen" >&2
+  exit 1
+fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   echo "setup: adding the wasm32-unknown-unknown target"
@@ -22,6 +33,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
   echo "setup: installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes)"
   # No --locked: its lock file names a crate version some registries lack.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+installed=$(wasm-bindgen --version 2>&1) || installed="no wasm-bindgen on PATH ($installed)"
+if [ "$installed" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  echo "setup: wasm-bindgen-cli $WASM_BINDGEN_VERSION is needed (Cargo.toml's pin), found: $installed" >&2
+  echo "setup: is ~/.cargo/bin before another wasm-bindgen on PATH?" >&2
+  exit 1
 fi
 
 # npm ci when node_modules is missing or older than the lock file.
