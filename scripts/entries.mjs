@@ -85,9 +85,21 @@ function guarded(Glue) {
     }
   };
   for (const name of Object.getOwnPropertyNames(Glue.prototype)) {
-    const method = Glue.prototype[name];
     // (wasm-bindgen's own helpers, named __*, are called by free() itself.)
-    if (name === "constructor" || name === "free" || name.startsWith("__") || typeof method !== "function") continue;
+    if (name === "constructor" || name === "free" || name.startsWith("__")) continue;
+    // Read as a descriptor: reading a getter (a #[wasm_bindgen(getter)]) off the prototype would call it.
+    const { value: method, get } = Object.getOwnPropertyDescriptor(Glue.prototype, name);
+    if (typeof get === "function") {
+      Object.defineProperty(Guarded.prototype, name, {
+        get: function () {
+          if (!live.has(this)) throw gone();
+          return get.call(this);
+        },
+        configurable: true,
+      });
+      continue;
+    }
+    if (typeof method !== "function") continue;
     Object.defineProperty(Guarded.prototype, name, {
       value: function (...args) {
         if (!live.has(this)) throw gone();

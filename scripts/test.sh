@@ -6,7 +6,8 @@ bash scripts/setup.sh browser matrix
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "format and lints (host and wasm32)"
+step "format and lints (host and wasm32), the module layers"
+node scripts/modules.mjs
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings

@@ -7,13 +7,15 @@
 
 use std::borrow::Cow;
 
+use serde::{Deserialize, Serialize};
+
 use crate::issue::{child, Base, Issue, IssueCode};
-use crate::json::{chars, count_byte, duplicate_key, Fail, KeySet, Reader, Scalar};
+use crate::json::{advance, duplicate_key, Fail, KeySet, Reader, Scalar};
 use crate::options::{Format, Options, UnknownFields};
-use crate::out::text;
-use crate::run::{read_record, Checked, SyncRun, ValidRun};
-use crate::summary::{BatchSummary, Figures};
+use crate::read::read_record;
+use crate::run::{Checked, SyncRun, ValidRun};
 use crate::table::{StrMap, U64Set};
+use crate::write::text;
 
 /// What happens to each valid, de-duplicated run.
 pub trait Sink {
@@ -21,39 +23,10 @@ pub trait Sink {
     fn run(&mut self, run: &ValidRun<'_>, position: u64);
 }
 
-impl Sink for Figures {
-    fn run(&mut self, run: &ValidRun<'_>, position: u64) {
-        self.add(run, position);
-    }
-}
-
 impl Sink for Vec<SyncRun> {
     fn run(&mut self, run: &ValidRun<'_>, _position: u64) {
         self.push(run.to_sync_run());
     }
-}
-
-static HASH_SEED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// Seed every hash of the crate (src/table.rs; the wasm boundary does it from `Math.random`
-/// before its first call; native builds seed from the standard library's random keys on first use).
-pub fn set_hash_seed(seed: u64) {
-    HASH_SEED.store(seed | 1, std::sync::atomic::Ordering::Relaxed);
-}
-
-pub(crate) fn hash_seed() -> u64 {
-    let seed = HASH_SEED.load(std::sync::atomic::Ordering::Relaxed);
-    if seed != 0 {
-        return seed;
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        use std::hash::BuildHasher;
-        set_hash_seed(std::collections::hash_map::RandomState::new().hash_one(0x5eed_u64));
-    }
-    #[cfg(target_arch = "wasm32")]
-    set_hash_seed(0x9E37_79B9_7F4A_7C15);
-    HASH_SEED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// A 64-bit key per id, so that de-duplicating a million runs costs ~10 bytes each, not a copy
@@ -80,32 +53,48 @@ fn id_key(id: &str) -> u64 {
     }
 }
 
+/// The counts of a batch (SPEC §5, §8): how its records went, and how many issues it had in
+/// all (never truncated). One type wherever they appear: the engine's tally, the members of
+/// `NormalizeRunsResult`, a `RecordStream`'s last batch (and a `BatchSummary`'s `counts()`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct RecordCounts {
+    /// Records read: `valid + invalid + duplicates`.
+    pub records: u64,
+    /// Valid runs, duplicates left out.
+    pub valid: u64,
+    /// Records with at least one error.
+    pub invalid: u64,
+    /// Valid runs whose id an earlier valid run had.
+    pub duplicates: u64,
+    /// The envelope's `hasMore`; null without an envelope or when it is not a boolean.
+    pub has_more: Option<bool>,
+    /// Error issues over all records.
+    pub error_count: u64,
+    /// Warning issues over all records.
+    pub warning_count: u64,
+}
+
 /// Counts, issues and de-duplication of a batch: what every batch result has.
 pub struct Tally {
     max_issues: usize,
-    pub records: u64,
-    pub valid: u64,
-    pub invalid: u64,
-    pub duplicates: u64,
-    pub has_more: Option<bool>,
-    pub error_count: u64,
-    pub warning_count: u64,
+    /// The batch's counts so far (SPEC §5).
+    pub counts: RecordCounts,
+    /// The issues kept so far, in input order: at most `maxIssues`.
     pub issues: Vec<Issue>,
+    /// Whether an issue was dropped because `maxIssues` were already kept.
     pub issues_truncated: bool,
     seen: U64Set,
 }
 
 impl Tally {
+    /// A tally of no record yet, keeping at most `max_issues` issues.
     pub fn new(max_issues: usize) -> Tally {
         Tally {
             max_issues,
-            records: 0,
-            valid: 0,
-            invalid: 0,
-            duplicates: 0,
-            has_more: None,
-            error_count: 0,
-            warning_count: 0,
+            counts: RecordCounts::default(),
             issues: Vec::new(),
             issues_truncated: false,
             seen: U64Set::default(),
@@ -115,9 +104,9 @@ impl Tally {
     /// Keep an issue if there is room; count it either way.
     pub fn issue(&mut self, issue: Issue) {
         if issue.is_error() {
-            self.error_count += 1;
+            self.counts.error_count += 1;
         } else {
-            self.warning_count += 1;
+            self.counts.warning_count += 1;
         }
         if self.issues.len() < self.max_issues {
             self.issues.push(issue);
@@ -128,19 +117,19 @@ impl Tally {
 
     /// Account for one record at `base`.
     pub fn record(&mut self, checked: Checked<'_>, base: Base<'_>, line: Option<u64>, sink: &mut dyn Sink) {
-        let position = self.records;
-        self.records += 1;
+        let position = self.counts.records;
+        self.counts.records += 1;
         let issues = match checked {
             Checked::Invalid(issues) => {
-                self.invalid += 1;
+                self.counts.invalid += 1;
                 issues
             }
             Checked::Valid(run, mut warnings) => {
                 if self.seen.insert(id_key(&run.id)) {
-                    self.valid += 1;
+                    self.counts.valid += 1;
                     sink.run(&run, position);
                 } else {
-                    self.duplicates += 1;
+                    self.counts.duplicates += 1;
                     warnings.push(Issue::new(
                         IssueCode::DuplicateId,
                         base.child("id"),
@@ -163,24 +152,42 @@ impl Tally {
         *self = Tally::new(self.max_issues);
         self.issue(issue);
     }
+}
 
-    /// The batch summary, with these counts and issues and the given figures.
-    pub fn summary(self, figures: Figures) -> BatchSummary {
-        let mut out = BatchSummary {
-            records: self.records,
-            valid: self.valid,
-            invalid: self.invalid,
-            duplicates: self.duplicates,
-            has_more: self.has_more,
-            error_count: self.error_count,
-            warning_count: self.warning_count,
-            issues: self.issues,
-            issues_truncated: self.issues_truncated,
-            ..BatchSummary::default()
-        };
-        figures.finish(&mut out);
-        out
+/// One run read from text: the whole text must be one JSON object (SPEC §1).
+pub fn single<'a>(input: &'a [u8], options: &Options) -> Checked<'a> {
+    let fatal = |issue: Issue| Checked::Invalid(vec![issue]);
+    if input.len() as u64 > options.max_bytes() {
+        return fatal(too_large(options.max_bytes()));
     }
+    let text = match std::str::from_utf8(input) {
+        Ok(text) => text.strip_prefix('\u{FEFF}').unwrap_or(text),
+        Err(e) => return fatal(not_utf8(e.valid_up_to() as u64)),
+    };
+    let mut r = Reader::new(text, true);
+    let checked = whole_record(&mut r, Base::ROOT, options.unknown_fields(), (1, 0), "the JSON value", "input");
+    crate::locate::single(text, checked, options)
+}
+
+/// The one record of a whole text (a single run, or one NDJSON line starting at `start`, a
+/// line and column as [`advance`] counts them): its result, or the `invalid_json` issue at the
+/// place where it stops being one JSON value. `what` names the value, `whole` the text.
+fn whole_record<'a>(
+    r: &mut Reader<'a>,
+    base: Base<'_>,
+    unknown: UnknownFields,
+    start: (u64, u64),
+    what: &str,
+    whole: &str,
+) -> Checked<'a> {
+    let (at, msg): (usize, Cow<'_, str>) = match read_record(r, base, unknown) {
+        Ok(c) if r.at_end() => return c,
+        Ok(_) => (r.pos, Cow::Owned(text!("unexpected text after ", what))),
+        Err(Fail::Syntax { at, msg }) => (at, msg),
+        Err(Fail::Incomplete) => (r.text().len(), Cow::Owned(text!("unexpected end of ", whole))),
+    };
+    let (line, col) = advance(start, r.text().as_bytes().get(..at).unwrap_or_default());
+    Checked::Invalid(vec![invalid_json(&msg, line, col + 1)])
 }
 
 /// Where the JSON reading of a batch is.
@@ -229,19 +236,15 @@ pub struct Engine {
     pending: Option<Issue>,
     /// Longest NDJSON line read (streams: maxBytes, SPEC §3.1); a longer one is input_too_large.
     line_limit: u64,
+    /// Whether issues of JSON documents get positions (src/locate.rs): text, not a parsed value.
+    locate: bool,
+    /// A byte of the window and its position (line, code points before it on that line): where
+    /// the last record with issues started, so that counting lines to the next one goes on from it.
+    mark: (usize, u64, u64),
 }
 
 fn blank(line: &[u8]) -> bool {
     line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
-}
-
-/// A position (line, and code points already on that line) moved past `text`: one engine
-/// window to the next, or the start of a text to an error in it.
-pub(crate) fn advance((line, col): (u64, u64), text: &[u8]) -> (u64, u64) {
-    match memchr::memrchr(b'\n', text) {
-        Some(nl) => (line + count_byte(text, b'\n'), chars(text.get(nl + 1..).unwrap_or_default())),
-        None => (line, col + chars(text)),
-    }
 }
 
 /// Whether `start`, the start of a text, is already not JSON, whatever follows it.
@@ -265,6 +268,7 @@ enum Step {
 }
 
 impl Engine {
+    /// An engine at the start of a text, reading it as the option `format` says (SPEC §1).
     pub fn new(options: &Options) -> Engine {
         let mode = match options.format() {
             Format::Auto => Mode::Detect { line_start: 0, search_from: 0, first: None },
@@ -280,6 +284,8 @@ impl Engine {
             fatal: None,
             pending: None,
             line_limit: u64::MAX,
+            locate: !options.from_value,
+            mark: (0, 1, 0),
         }
     }
 
@@ -290,6 +296,15 @@ impl Engine {
             Mode::Detect { line_start, first: None, .. } => w.len().saturating_sub(line_start) as u64 > max,
             Mode::Detect { first: Some((_, end)), .. } => w.len().saturating_sub(end) as u64 > max,
             _ => false,
+        }
+    }
+
+    /// The reading chosen (SPEC §1), `None` while `format: "auto"` still needs more text.
+    pub fn format(&self) -> Option<Format> {
+        match self.mode {
+            Mode::Detect { .. } => None,
+            Mode::Ndjson => Some(Format::Ndjson),
+            Mode::Json(_) | Mode::Failed => Some(Format::Json),
         }
     }
 
@@ -311,6 +326,7 @@ impl Engine {
     /// The sink is `dyn`: one copy of the engine serves every kind of result (a call per run
     /// costs nothing next to reading it, and the .wasm is smaller).
     pub fn feed(&mut self, w: &str, last: bool, tally: &mut Tally, sink: &mut dyn Sink) -> usize {
+        self.mark = (0, self.line, self.col);
         let consumed = self.step(w, last, tally, sink).min(w.len());
         if !last && !matches!(self.mode, Mode::Ndjson | Mode::Failed) {
             // Keep line and column of the next window's start (NDJSON counts its own lines).
@@ -338,7 +354,7 @@ impl Engine {
                 Mode::Ndjson => return self.ndjson(w, last, tally, sink),
                 Mode::Json(state) => {
                     let mut r = Reader::new(w.get(pos..).unwrap_or_default(), last);
-                    match self.json(&mut r, pos, state, tally, sink) {
+                    match self.json(w, &mut r, pos, state, tally, sink) {
                         Ok(Step::To(p)) => pos = p,
                         Ok(Step::Done) => return w.len(),
                         Err(Fail::Incomplete) => return pos,
@@ -371,7 +387,7 @@ impl Engine {
                 None => (rest, w.len()),
             };
             if line.len() as u64 > self.line_limit && !blank(line.as_bytes()) {
-                let base = Base::record("", tally.records);
+                let base = Base::record("", tally.counts.records);
                 tally.record(
                     Checked::Invalid(vec![line_too_large(self.line_limit, base, line_no)]),
                     base,
@@ -379,22 +395,17 @@ impl Engine {
                     sink,
                 );
             } else if !blank(line.as_bytes()) {
-                let base = Base::record("", tally.records);
+                let base = Base::record("", tally.counts.records);
                 let mut r = Reader::new(line, true);
-                let checked = match read_record(&mut r, base, self.unknown) {
-                    Ok(c) if r.at_end() => Ok(c),
-                    Ok(_) => Err((r.pos, "unexpected text after the run (one run per line)".into())),
-                    Err(Fail::Syntax { at, msg }) => Err((at, msg)),
-                    Err(Fail::Incomplete) => Err((line.len(), "unexpected end of line".into())),
-                };
-                let checked = checked.unwrap_or_else(|(at, msg)| {
-                    // NDJSON windows always start at a line start (the byte order mark, if any,
-                    // was removed before the engine saw the text), so columns start at 1.
-                    let col = chars(line.as_bytes().get(..at).unwrap_or_default()) + 1;
-                    let mut issue = invalid_json(&msg, line_no, col);
-                    issue.path = base.path();
-                    Checked::Invalid(vec![issue])
-                });
+                // NDJSON windows always start at a line start (the byte order mark, if any, was
+                // removed before the engine saw the text), so columns start at 1.
+                let mut checked =
+                    whole_record(&mut r, base, self.unknown, (line_no, 0), "the run (one run per line)", "line");
+                if let Checked::Invalid(issues) = &mut checked {
+                    for issue in issues.iter_mut().filter(|i| i.code == IssueCode::InvalidJson) {
+                        issue.path = base.path();
+                    }
+                }
                 tally.record(checked, base, Some(line_no), sink);
             }
             line_no += 1;
@@ -410,6 +421,7 @@ impl Engine {
     /// One step of reading a JSON batch; the reader is on `w[base..]`.
     fn json(
         &mut self,
+        w: &str,
         r: &mut Reader<'_>,
         base: usize,
         state: Json,
@@ -423,7 +435,7 @@ impl Engine {
                     self.mode = Mode::Json(Json::Element { env: false, first: true });
                     Ok(Step::To(base + r.pos))
                 }
-                b'{' => self.object_top(r, base, tally, sink),
+                b'{' => self.object_top(w, r, base, tally, sink),
                 _ => {
                     let found = r.scalar(&mut String::new(), &mut Vec::new())?;
                     self.pending = Some(Issue::new(
@@ -445,9 +457,13 @@ impl Engine {
                     self.end_array(env);
                     return Ok(Step::To(base + r.pos));
                 }
-                let record = Base::record(if env { "/data" } else { "" }, tally.records);
+                let record = Base::record(if env { "/data" } else { "" }, tally.counts.records);
+                // The array, and the envelope around it: nesting counts from the text's start.
+                r.outer = if env { 2 } else { 1 };
+                let (start, kept) = (r.pos, tally.issues.len());
                 let checked = read_record(r, record, self.unknown)?;
                 tally.record(checked, record, None, sink);
+                self.locate(w, base, (start, r.pos), record, tally.issues.get_mut(kept..).unwrap_or_default());
                 self.mode = Mode::Json(Json::AfterElement { env });
                 Ok(Step::To(base + r.pos))
             }
@@ -477,7 +493,7 @@ impl Engine {
                 }
                 if fresh && key == "hasMore" {
                     let v = r.scalar(&mut path.clone(), &mut found)?;
-                    tally.has_more = if let Scalar::Bool(b) = v { Some(b) } else { None };
+                    tally.counts.has_more = if let Scalar::Bool(b) = v { Some(b) } else { None };
                 } else {
                     r.skip_value(1, &mut path.clone(), &mut found)?;
                 }
@@ -497,6 +513,19 @@ impl Engine {
         }
     }
 
+    /// Positions for the issues a record of a JSON document just added (SPEC §3): the record is
+    /// `span` of the reader, which is on the window `w` from byte `base`.
+    fn locate(&mut self, w: &str, base: usize, span: (usize, usize), record: Base<'_>, issues: &mut [Issue]) {
+        if issues.is_empty() || !self.locate {
+            return;
+        }
+        let (start, end) = (base + span.0, base + span.1);
+        let (from, line, col) = self.mark;
+        let (line, col) = advance((line, col), w.as_bytes().get(from..start).unwrap_or_default());
+        self.mark = (start, line, col);
+        crate::locate::locate(w.get(start..end).unwrap_or_default(), &record.path(), (line, col), issues);
+    }
+
     fn end_array(&mut self, env: bool) {
         self.mode = Mode::Json(if env { Json::Envelope { after: true } } else { Json::Trailing });
     }
@@ -505,6 +534,7 @@ impl Engine {
     /// members before `data` are read without consuming, so a run can be read again whole.
     fn object_top(
         &mut self,
+        w: &str,
         r: &mut Reader<'_>,
         base: usize,
         tally: &mut Tally,
@@ -541,7 +571,7 @@ impl Engine {
                     };
                     names.insert(Cow::Owned(key.into_owned()), ());
                     self.env_keys = names;
-                    tally.has_more = has_more;
+                    tally.counts.has_more = has_more;
                     found.into_iter().for_each(|i| tally.issue(i));
                     self.mode = Mode::Json(match not_array {
                         None => Json::Element { env: true, first: true },
@@ -569,8 +599,10 @@ impl Engine {
         }
         // No `data`: the object is one run, read again from its start.
         r.pos = start;
+        let kept = tally.issues.len();
         let checked = read_record(r, Base::ROOT, self.unknown)?;
         tally.record(checked, Base::ROOT, None, sink);
+        self.locate(w, base, (start, r.pos), Base::ROOT, tally.issues.get_mut(kept..).unwrap_or_default());
         self.mode = Mode::Json(Json::Trailing);
         Ok(Step::To(base + r.pos))
     }
@@ -584,6 +616,8 @@ pub(crate) fn invalid_json(msg: &str, line: u64, col: u64) -> Issue {
 
 /// SPEC §1 auto-detection: NDJSON when there is more than one non-blank line and the first is a
 /// whole JSON value. `Ok(mode)` once decided; `Err(progress)` when more text is needed.
+/// (Not inlined: the engine and `detect_format` share one copy; it runs once per window.)
+#[inline(never)]
 fn detect(
     w: &str,
     last: bool,
@@ -628,9 +662,28 @@ fn detect(
     }
 }
 
+/// How a whole text is read (SPEC §1): what `options.format` forces, else what auto-detection
+/// chooses. Bytes that are not UTF-8 are judged by their valid start (the batch functions
+/// report `invalid_utf8` for the whole input whichever the reading).
+pub fn detect_format(text: &[u8], options: &Options) -> Format {
+    if options.format() != Format::Auto {
+        return options.format();
+    }
+    let text = text.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(text);
+    let valid = match std::str::from_utf8(text) {
+        Ok(t) => t,
+        Err(e) => std::str::from_utf8(text.get(..e.valid_up_to()).unwrap_or_default()).unwrap_or_default(),
+    };
+    match detect(valid, true, 0, 0, None) {
+        Ok(Mode::Ndjson) => Format::Ndjson,
+        _ => Format::Json,
+    }
+}
+
 /// Reads a whole text or a sequence of chunks into a batch result.
 pub struct Batch<S: Sink + Default> {
     feed: Feed,
+    /// Where the batch's valid, de-duplicated runs go: a summary's figures, a list of runs, NDJSON text.
     pub sink: S,
 }
 
@@ -702,8 +755,14 @@ pub(crate) fn not_utf8(at: u64) -> Issue {
 }
 
 impl<S: Sink + Default> Batch<S> {
+    /// A batch of no input yet, feeding its runs into `sink`.
     pub fn new(options: &Options, sink: S) -> Batch<S> {
         Batch { feed: Feed::new(options), sink }
+    }
+
+    /// The reading chosen so far (see [`Engine::format`]).
+    pub fn format(&self) -> Option<Format> {
+        self.feed.engine.format()
     }
 
     /// The counts and issues so far.
@@ -749,6 +808,7 @@ impl<S: Sink + Default> Batch<S> {
 }
 
 impl Feed {
+    #[inline(never)] // one copy for every kind of batch, not one per sink
     fn new(options: &Options) -> Feed {
         Feed {
             engine: Engine::new(options),
@@ -851,7 +911,7 @@ impl Feed {
     fn end_skip(&mut self, was_blank: bool, sink: &mut dyn Sink) {
         self.skipping = None;
         if !was_blank {
-            let base = Base::record("", self.tally.records);
+            let base = Base::record("", self.tally.counts.records);
             let issue = line_too_large(self.max_bytes, base, self.engine.line);
             self.tally.record(Checked::Invalid(vec![issue]), base, Some(self.engine.line), sink);
         }

@@ -2,30 +2,89 @@
 //! strings, lowercase statuses, integer counts), building the valid run directly.
 //!
 //! It only ever says "this run is valid, here it is" or "not sure" (`None`); on `None` the
-//! general reader in `run.rs` reads the run again from its start and finds every issue. So the
-//! lane may decline anything unusual (escapes, spaces around an id, `3.0` counts, unknown keys
-//! with `keep`/`error`, any syntax problem) without changing a result. In debug builds (all
-//! tests, the fuzzers) every run the lane accepts is read by the general reader too, and the two
-//! must agree.
+//! general reader in `read.rs` reads the run again from its start and finds every issue. So the
+//! lane may decline anything unusual (escapes, `3.0` counts, unknown keys with `keep`/`error`,
+//! any syntax problem) without changing a result.
+//!
+//! It reads faster, never decides differently: every value it accepts passes the general
+//! reader's own predicates (`run::id_problem`, `SyncRunStatus::parse`, `parse_timestamp`,
+//! `run::ratio`, `run::count_digits`, `run::message`), and which fields may be missing or null
+//! is the field table's rule (`run::FIELDS`, `Null::allows`). It spells the table's keys as byte
+//! patterns (the hot loop: a literal comparison each), checked against the table at compile
+//! time; a key of the table it does not spell makes it decline, so a field added to the table
+//! is read by the general reader until the lane learns it. In debug builds (all tests, the
+//! fuzzers) every run the lane accepts is read by the general reader too, and the two must
+//! agree.
 
 use std::borrow::Cow;
 
 use crate::json::{string_stop, Reader};
 use crate::options::UnknownFields;
-use crate::run::{SyncRunStatus, ValidRun};
+use crate::run::{
+    count_digits, id_problem, js_trim, message, ratio, same, Field, Null, SyncRunStatus, ValidRun, FIELDS,
+};
 use crate::timestamp::parse_timestamp;
 
-/// Bits of the keys seen; a second sighting is a duplicate key, which only the general reader reports.
-const ID: u16 = 1;
-const STATUS: u16 = 1 << 1;
-const CREATED: u16 = 1 << 2;
-const STARTED: u16 = 1 << 3;
-const FINISHED: u16 = 1 << 4;
-const RATIO: u16 = 1 << 5;
-const SIZE: u16 = 1 << 6;
-const PLANNED: u16 = 1 << 7;
-const ERROR: u16 = 1 << 10;
-const REQUIRED: u16 = ID | STATUS | CREATED | RATIO | SIZE | PLANNED | (PLANNED << 1) | (PLANNED << 2);
+/// A bit per field of the table, by place in [`FIELDS`]: seen (a second sighting is a duplicate
+/// key, which only the general reader reports).
+const fn bit(f: Field) -> u16 {
+    1 << f.index()
+}
+
+/// The fields that must be there whatever the status: the table's `Null::Never`. (The constants
+/// here index arrays at compile time, where an index out of bounds is a build error.)
+#[allow(clippy::indexing_slicing)]
+const REQUIRED: u16 = {
+    let mut bits = 0;
+    let mut i = 0;
+    while i < FIELDS.len() {
+        if matches!(FIELDS[i].null, Null::Never) {
+            bits |= 1 << i;
+        }
+        i += 1;
+    }
+    bits
+};
+
+/// The lane's spellings of the table's keys (in `Lane::key`), checked against the table below.
+const SPELLED: [(&[u8], Field); 11] = [
+    (b"id\"", Field::Id),
+    (b"status\"", Field::Status),
+    (b"createdAt\"", Field::CreatedAt),
+    (b"startedAt\"", Field::StartedAt),
+    (b"finishedAt\"", Field::FinishedAt),
+    (b"completionRatio\"", Field::CompletionRatio),
+    (b"querySize\"", Field::QuerySize),
+    (b"plannedRows\"", Field::PlannedRows),
+    (b"successfulRows\"", Field::SuccessfulRows),
+    (b"failedRows\"", Field::FailedRows),
+    (b"error\"", Field::Error),
+];
+
+/// The table's fields the lane does not spell (none today): a run with one of their keys is
+/// declined; one without must be allowed to miss them.
+#[allow(clippy::indexing_slicing)]
+const UNSPELLED: u16 = {
+    let mut bits = (1u16 << FIELDS.len()) - 1;
+    let mut i = 0;
+    while i < SPELLED.len() {
+        let (pattern, field) = SPELLED[i];
+        let key = FIELDS[field as usize].key.as_bytes();
+        let (body, _quote) = pattern.split_at(pattern.len() - 1);
+        assert!(same(body, key), "the fast lane spells a key differently from run::FIELDS");
+        bits &= !bit(field);
+        i += 1;
+    }
+    bits
+};
+
+/// Whether a run of `status` may miss every field the lane does not spell (it saw none of their
+/// keys). Always true while there is none; then the compiler drops the loop.
+// UNSPELLED is 0 until the table has a field the lane does not spell.
+#[allow(clippy::bad_bit_mask)]
+fn unspelled_may_miss(status: SyncRunStatus) -> bool {
+    UNSPELLED == 0 || FIELDS.iter().all(|f| UNSPELLED & bit(f.field) == 0 || f.null.allows(Some(status)))
+}
 
 enum Key<'a> {
     Id,
@@ -43,15 +102,15 @@ enum Key<'a> {
 impl Key<'_> {
     fn bit(&self) -> u16 {
         match self {
-            Key::Id => ID,
-            Key::Status => STATUS,
-            Key::Created => CREATED,
-            Key::Started => STARTED,
-            Key::Finished => FINISHED,
-            Key::Ratio => RATIO,
-            Key::Size => SIZE,
-            Key::Counts(c) => PLANNED << c,
-            Key::Error => ERROR,
+            Key::Id => bit(Field::Id),
+            Key::Status => bit(Field::Status),
+            Key::Created => bit(Field::CreatedAt),
+            Key::Started => bit(Field::StartedAt),
+            Key::Finished => bit(Field::FinishedAt),
+            Key::Ratio => bit(Field::CompletionRatio),
+            Key::Size => bit(Field::QuerySize),
+            Key::Counts(c) => bit(Field::PlannedRows) << c,
+            Key::Error => bit(Field::Error),
             Key::Other(_) => 0,
         }
     }
@@ -218,14 +277,14 @@ impl<'a> Lane<'_, 'a> {
     fn id(&mut self) -> Option<Cow<'a, str>> {
         match self.next()? {
             b'"' => {
-                let s = self.plain_string()?;
-                // Printable ASCII, no space: nothing to trim, no control character.
-                let plain = (1..=64).contains(&s.len()) && s.bytes().all(|b| (0x21..0x7F).contains(&b));
-                plain.then_some(Cow::Borrowed(s))
+                // No escape, so no lone surrogate.
+                let t = js_trim(self.plain_string()?);
+                id_problem(t, false).is_none().then_some(Cow::Borrowed(t))
             }
             b'0'..=b'9' => {
+                // `whole` refuses a leading zero, so the digits are the number's normalized id.
                 let start = self.at();
-                self.whole_opt()?;
+                count_digits(self.whole_opt()?)?;
                 self.r.text().get(start..self.at()).map(Cow::Borrowed)
             }
             _ => None,
@@ -236,8 +295,7 @@ impl<'a> Lane<'_, 'a> {
         if self.next()? != b'"' {
             return None;
         }
-        let s = self.plain_string()?;
-        SyncRunStatus::ALL.into_iter().find(|st| st.as_str() == s)
+        SyncRunStatus::parse(self.plain_string()?)
     }
 
     /// A timestamp or null.
@@ -253,14 +311,13 @@ impl<'a> Lane<'_, 'a> {
         if !self.next()?.is_ascii_digit() {
             return None;
         }
-        let n = self.with_reader(|r| r.number().ok())?;
-        (0.0..=1.0).contains(&n).then_some(n)
+        ratio(self.with_reader(|r| r.number().ok())?)
     }
 
     /// A count: a whole number below 10^15.
     fn count(&mut self) -> Option<u64> {
         self.ws();
-        self.whole_opt()
+        count_digits(self.whole_opt()?)
     }
 
     /// A row-count object, written as Hightouch writes it (keys in its order, no space), in
@@ -299,7 +356,7 @@ impl<'a> Lane<'_, 'a> {
 
     fn counts(&mut self) -> Option<[u64; 3]> {
         if let Some(out) = self.canonical_counts() {
-            return Some(out);
+            return out.iter().all(|&n| count_digits(n).is_some()).then_some(out);
         }
         self.eat(b'{')?;
         let mut out = [0u64; 3];
@@ -338,10 +395,7 @@ impl<'a> Lane<'_, 'a> {
     fn error(&mut self) -> Option<Option<Cow<'a, str>>> {
         match self.next()? {
             b'n' => self.null().map(|()| None),
-            b'"' => {
-                let t = crate::run::js_trim(self.plain_string()?);
-                Some((!t.is_empty()).then_some(Cow::Borrowed(t)))
-            }
+            b'"' => Some(message(&Cow::Borrowed(self.plain_string()?))),
             _ => None,
         }
     }
@@ -386,8 +440,13 @@ pub fn run<'a>(r: &mut Reader<'a>, unknown: UnknownFields) -> Option<ValidRun<'a
             Key::Error => error = lane.error()?,
             Key::Other(k) => {
                 // A few unknown keys are common (`syncId`); many are the general reader's job,
-                // whose key set stays linear however many there are.
-                if unknown != UnknownFields::Strip || others.len() >= 8 || others.contains(&k) {
+                // whose key set stays linear however many there are. A key of the table the
+                // lane does not spell is the general reader's too.
+                if unknown != UnknownFields::Strip
+                    || others.len() >= 8
+                    || others.contains(&k)
+                    || Field::find(k).is_some()
+                {
                     return None;
                 }
                 others.push(k);
@@ -408,11 +467,15 @@ pub fn run<'a>(r: &mut Reader<'a>, unknown: UnknownFields) -> Option<ValidRun<'a
         return None;
     }
     let status = status?;
-    // SPEC §2: null or missing startedAt only for queued/cancelled, finishedAt only in progress.
-    if started.is_none() && !matches!(status, SyncRunStatus::Queued | SyncRunStatus::Cancelled) {
+    // SPEC §2: a null or missing field only where the table's rule allows it.
+    let null_ok = |f: Field| f.spec().null.allows(Some(status));
+    if started.is_none() && !null_ok(Field::StartedAt) || finished.is_none() && !null_ok(Field::FinishedAt) {
         return None;
     }
-    if finished.is_none() && !status.is_in_progress() {
+    if error.is_none() && !null_ok(Field::Error) {
+        return None;
+    }
+    if !unspelled_may_miss(status) {
         return None;
     }
     Some(ValidRun {
@@ -421,11 +484,12 @@ pub fn run<'a>(r: &mut Reader<'a>, unknown: UnknownFields) -> Option<ValidRun<'a
         created_at: created?,
         started_at: started,
         finished_at: finished,
-        completion_ratio: if ratio == 0.0 { 0.0 } else { ratio },
+        completion_ratio: ratio,
         query_size: size,
         rows,
         error,
-        extra: Vec::new(),
-        counts_extra: Default::default(),
+        // Any other field of the table: its null (the lane saw none of its keys, and
+        // REQUIRED made sure such a field may be missing).
+        ..ValidRun::empty()
     })
 }

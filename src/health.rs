@@ -6,13 +6,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::out::number;
-use crate::readback::{slot, Figures};
+use crate::figures::{slot, Figures};
 use crate::summary::BatchSummary;
+use crate::write::number;
 
 /// Misuse found by the core, thrown at the boundary as a `SyncRunError` (SPEC §6).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Misuse {
+    /// `invalid_option` or `invalid_summary`: the `SyncRunError` code thrown (SPEC §6).
     pub code: MisuseCode,
     /// Names the option, rule or key at fault.
     pub message: String,
@@ -67,9 +68,13 @@ impl Misuse {
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum HealthStatus {
+    /// No check is on the bad side of its warning threshold.
     Ok,
+    /// On the bad side of the warning threshold, not of the critical one.
     Warning,
+    /// On the bad side of the critical threshold (a sync that never succeeded is critical on `freshness`).
     Critical,
+    /// The value cannot be computed (SPEC §9.1); overall, every check is unknown or there are none.
     Unknown,
 }
 
@@ -109,11 +114,17 @@ impl HealthStatus {
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum HealthRule {
+    /// `failure_streak`: `S.failureStreak`, bad at or above; default 1 / 3.
     FailureStreak,
+    /// `success_rate`: `S.successRate`, bad below; default 0.95 / 0.8.
     SuccessRate,
+    /// `freshness`: ms since `S.lastSuccess.finishedAt`, bad above; default 24 h / 72 h.
     Freshness,
+    /// `row_failure_rate`: `lastTerminal.failureRate`, bad at or above; default 0.01 / 0.1.
     RowFailureRate,
+    /// `duration`: `lastTerminal.durationMs / durationMs.p50`, bad above; default 3 / 10.
     Duration,
+    /// `volume`: `lastTerminal.querySize / querySize.p50`, bad below; default 0.5 / 0.1.
     Volume,
 }
 
@@ -207,7 +218,9 @@ impl HealthRule {
 /// A rule's thresholds.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Thresholds {
+    /// The threshold past which the check is `warning` (finite, non-negative, SPEC §9).
     pub warning: f64,
+    /// The threshold past which the check is `critical` (on the bad side of `warning` or equal to it).
     pub critical: f64,
 }
 
@@ -260,11 +273,16 @@ pub struct HealthOptions {
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 pub struct HealthCheck {
+    /// The rule this check judges (SPEC §9.1).
     pub rule: HealthRule,
+    /// The check's judgement: `critical` past `critical`, else `warning` past `warning`, else
+    /// `ok`; `unknown` when the value cannot be computed (SPEC §9.1).
     pub status: HealthStatus,
     /// The rule's value (SPEC §9.1); null when it cannot be computed.
     pub value: Option<f64>,
+    /// The warning threshold in effect (the default or the option's).
     pub warning: f64,
+    /// The critical threshold in effect (the default or the option's).
     pub critical: f64,
     /// For people: the value and what it was judged against. May change between versions.
     pub message: String,
@@ -329,8 +347,11 @@ pub struct HealthChange {
     /// A rule's name, or `"overall"` for the overall status.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "HealthRule | \"overall\""))]
     pub rule: String,
+    /// The rule's status in the previous judgement; `unknown` when it was null or lacked the rule.
     pub from: HealthStatus,
+    /// The rule's status in the current judgement.
     pub to: HealthStatus,
+    /// How the status changed: `raised`, `escalated`, `eased` or `resolved`.
     pub change: HealthChangeKind,
     /// The current check's message; for `"overall"`, a sentence naming the worst checks.
     pub message: String,

@@ -203,7 +203,7 @@ impl<'p> Base<'p> {
         p.push_str(self.prefix);
         if let Some(i) = self.index {
             p.push('/');
-            crate::out::Piece::put(&i, &mut p);
+            crate::write::Piece::put(&i, &mut p);
         }
         if let Some(k) = self.key {
             push_token(&mut p, k);

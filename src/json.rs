@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 
 use crate::issue::{push_token, Issue, IssueCode};
+use crate::number::{decimal_to_f64, MAX_SAFE};
 
 /// Deepest nesting of arrays and objects accepted; deeper text is `invalid_json`.
 /// serde_json stops at 128; real runs nest 2 levels.
@@ -20,16 +21,26 @@ pub enum Fail {
     /// The window ended inside a value and more input may follow.
     Incomplete,
     /// The text is not JSON; `at` is a byte offset into the reader's buffer.
-    Syntax { at: usize, msg: Cow<'static, str> },
+    Syntax {
+        /// Byte offset of the fault in the reader's buffer.
+        at: usize,
+        /// What is wrong, for the `invalid_json` message.
+        msg: Cow<'static, str>,
+    },
 }
 
 /// A JSON value, kept only for unknown fields with `unknownFields: "keep"`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// JSON `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A number, as a float.
     Number(f64),
+    /// A string, unescaped.
     String(String),
+    /// An array, elements in input order.
     Array(Vec<Value>),
     /// Keys in input order; duplicates already reported and dropped (the first one counts).
     Object(Vec<(String, Value)>),
@@ -38,12 +49,19 @@ pub enum Value {
 /// A value read for a known field: scalars in full, containers only by kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Scalar<'a> {
+    /// The key is not in the object (only a required key's absence is `missing_field`).
     Absent,
+    /// JSON `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A number as a float (range and integer checks are the field's rule's, SPEC §2).
     Number(f64),
+    /// A string, unescaped (borrowed from the text when it has no escape).
     String(Cow<'a, str>),
+    /// An array (its elements are skipped, not kept).
     Array,
+    /// An object (its members are skipped, not kept).
     Object,
 }
 
@@ -66,7 +84,9 @@ impl Scalar<'_> {
 /// strings are sliced out of it without being validated again.
 pub struct Reader<'a> {
     text: &'a str,
+    /// The window's bytes (the same text as `text`).
     pub buf: &'a [u8],
+    /// Byte offset of the next byte to read in `buf`.
     pub pos: usize,
     /// True when no bytes follow the window: running out is then a syntax error.
     pub last: bool,
@@ -78,6 +98,10 @@ pub struct Reader<'a> {
     /// Lone surrogate escapes read so far (each written as U+FFFD): a caller that must refuse
     /// them (an id, SPEC §2) compares the count before and after a value.
     pub lone_surrogates: u32,
+    /// Containers open around the record the reader is on that the `depth` of its values does
+    /// not count (a batch's array, and its envelope): set by the batch reader, so that nesting
+    /// is bounded in the whole text (SPEC §1), not in each record.
+    pub outer: usize,
 }
 
 /// Text of nested duplicate-key issues kept per record. A long key above many duplicate keys
@@ -90,6 +114,7 @@ fn syntax<T>(at: usize, msg: &'static str) -> Result<T, Fail> {
 }
 
 impl<'a> Reader<'a> {
+    /// A reader at the start of `text`; `last` says no bytes follow it (see [`Reader::last`]).
     pub fn new(text: &'a str, last: bool) -> Reader<'a> {
         Reader {
             text,
@@ -99,6 +124,7 @@ impl<'a> Reader<'a> {
             dup_budget: DUP_ISSUE_BYTES,
             dups_elided: false,
             lone_surrogates: 0,
+            outer: 0,
         }
     }
 
@@ -426,7 +452,7 @@ impl<'a> Reader<'a> {
         self.pos = i;
         let value = match exact.then(|| decimal_to_f64(mantissa, exp10)).flatten() {
             Some(v) => v,
-            None => slow_number(self.text.get(start..i).unwrap_or("")).abs(),
+            None => crate::number::parse_long(self.text.get(start..i).unwrap_or("")).abs(),
         };
         Ok(if neg { -value } else { value })
     }
@@ -464,23 +490,29 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Read a value for a known field: scalars fully, containers skipped (duplicate keys inside
-    /// them still reported, under `path`).
+    /// Read a value for a known field of an object the reader is in: scalars fully, containers
+    /// skipped (duplicate keys inside them still reported, under `path`).
     pub fn scalar(&mut self, path: &mut String, dups: &mut Vec<Issue>) -> Result<Scalar<'a>, Fail> {
+        self.scalar_at(1, path, dups)
+    }
+
+    /// [`Reader::scalar`] of a value with `depth` containers of its record open around it.
+    pub fn scalar_at(&mut self, depth: usize, path: &mut String, dups: &mut Vec<Issue>) -> Result<Scalar<'a>, Fail> {
         match self.peek()? {
             b'"' => Ok(Scalar::String(self.string()?)),
             b'-' | b'0'..=b'9' => Ok(Scalar::Number(self.number()?)),
             b'n' => self.literal(b"null").map(|()| Scalar::Null),
             b't' => self.literal(b"true").map(|()| Scalar::Bool(true)),
             b'f' => self.literal(b"false").map(|()| Scalar::Bool(false)),
-            b'{' => self.skip_value(1, path, dups).map(|()| Scalar::Object),
-            b'[' => self.skip_value(1, path, dups).map(|()| Scalar::Array),
+            b'{' => self.skip_value(depth, path, dups).map(|()| Scalar::Object),
+            b'[' => self.skip_value(depth, path, dups).map(|()| Scalar::Array),
             other => self.unexpected(other),
         }
     }
 
     /// Skip one value, reporting duplicate keys in it under `path`. `depth` counts the
-    /// containers already open around it.
+    /// containers of its record already open around it (and [`Reader::outer`] those around the
+    /// record): a container opened with 256 open is the 257th level, `invalid_json` (SPEC §1).
     pub fn skip_value(&mut self, depth: usize, path: &mut String, dups: &mut Vec<Issue>) -> Result<(), Fail> {
         match self.peek()? {
             b'"' => self.string().map(drop),
@@ -489,7 +521,7 @@ impl<'a> Reader<'a> {
             b't' => self.literal(b"true"),
             b'f' => self.literal(b"false"),
             b'[' => {
-                if depth > MAX_DEPTH {
+                if depth + self.outer >= MAX_DEPTH {
                     return syntax(self.pos, "nesting deeper than 256 levels");
                 }
                 if !self.array_start()? {
@@ -508,7 +540,7 @@ impl<'a> Reader<'a> {
                 }
             }
             b'{' => {
-                if depth > MAX_DEPTH {
+                if depth + self.outer >= MAX_DEPTH {
                     return syntax(self.pos, "nesting deeper than 256 levels");
                 }
                 if !self.object_start()? {
@@ -542,7 +574,7 @@ impl<'a> Reader<'a> {
             b't' => self.literal(b"true").map(|()| Value::Bool(true)),
             b'f' => self.literal(b"false").map(|()| Value::Bool(false)),
             b'[' => {
-                if depth > MAX_DEPTH {
+                if depth + self.outer >= MAX_DEPTH {
                     return syntax(self.pos, "nesting deeper than 256 levels");
                 }
                 let mut items = Vec::new();
@@ -560,7 +592,7 @@ impl<'a> Reader<'a> {
                 }
             }
             b'{' => {
-                if depth > MAX_DEPTH {
+                if depth + self.outer >= MAX_DEPTH {
                     return syntax(self.pos, "nesting deeper than 256 levels");
                 }
                 let mut members: Vec<(String, Value)> = Vec::new();
@@ -595,6 +627,15 @@ impl<'a> Reader<'a> {
 #[inline(always)]
 fn word(w: &[u8]) -> u64 {
     u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or([0; 8]))
+}
+
+/// A position (line, and code points already on that line) moved past `text`: one engine
+/// window to the next, or the start of a text to an error in it.
+pub(crate) fn advance((line, col): (u64, u64), text: &[u8]) -> (u64, u64) {
+    match memchr::memrchr(b'\n', text) {
+        Some(nl) => (line + count_byte(text, b'\n'), chars(text.get(nl + 1..).unwrap_or_default())),
+        None => (line, col + chars(text)),
+    }
 }
 
 /// How many bytes of `b` are `needle`: eight at a time (memchr's count is a byte loop in wasm,
@@ -659,7 +700,7 @@ pub(crate) fn string_stop(buf: &[u8], mut i: usize) -> usize {
 
 fn push_index(path: &mut String, index: usize) {
     path.push('/');
-    crate::out::Piece::put(&index, path);
+    crate::write::Piece::put(&index, path);
 }
 
 /// The `duplicate_key` issue for the key at `path`.
@@ -742,76 +783,6 @@ impl serde::Serialize for Value {
         }
     }
 }
-
-/// `mantissa × 10^exp10` correctly rounded, in the cases integer arithmetic makes exact, which
-/// cover the numbers runs hold (counts, and ratios as JavaScript prints them: up to 17 digits);
-/// `None` otherwise. (The general algorithm, Eisel–Lemire with its fallback, needs a 10 KB table
-/// of powers of five: a fifth of the gzipped .wasm.)
-pub fn decimal_to_f64(mantissa: u64, exp10: i64) -> Option<f64> {
-    /// 10^0 ..= 10^22: every one exact in f64.
-    const POW10: [f64; 23] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
-        1e20, 1e21, 1e22,
-    ];
-    if mantissa == 0 {
-        return Some(0.0);
-    }
-    let n = usize::try_from(exp10.unsigned_abs()).ok()?;
-    if mantissa < 1 << 53 {
-        // Clinger's fast path: two exact operands, one rounding.
-        if let Some(&p) = POW10.get(n) {
-            #[allow(clippy::cast_precision_loss)]
-            let m = mantissa as f64;
-            return Some(if exp10 < 0 { m / p } else { m * p });
-        }
-    }
-    if n > 19 {
-        return None;
-    }
-    // n ≤ 19, so 10^n < 2^64.
-    let p = 10u64.pow(n as u32);
-    if exp10 >= 0 {
-        // Below 2^64 · 10^19 < 2^128; `as` rounds to nearest, ties to even.
-        #[allow(clippy::cast_precision_loss)]
-        return Some((u128::from(mantissa) * u128::from(p)) as f64);
-    }
-    // mantissa / 10^n (here mantissa ≥ 2^53 and 10^n < 2^64): long division, one quotient bit
-    // per step, until the quotient has 64 bits; a non-zero remainder is a sticky bit far below
-    // the rounding position. Bit by bit rather than u128 `/`, which brings a 1 KB routine into
-    // the .wasm for numbers that are rare (18 and 19 significant digits). The result is at
-    // least 10^-19, so the power-of-two scaling back is exact.
-    let (mut q, mut r, mut shift) = (mantissa / p, mantissa % p, 0u64);
-    while q >> 63 == 0 {
-        // r < p < 2^64: 2r may carry out of 64 bits, and then it is certainly ≥ p.
-        let carry = r >> 63 != 0;
-        r <<= 1;
-        q <<= 1;
-        if carry || r >= p {
-            r = r.wrapping_sub(p);
-            q |= 1;
-        }
-        shift += 1;
-    }
-    #[allow(clippy::cast_precision_loss)]
-    let q = (q | u64::from(r != 0)) as f64;
-    Some(q * f64::from_bits((1023 - shift) << 52))
-}
-
-/// A JSON number token beyond [`decimal_to_f64`]: more than 19 significant digits or an
-/// exponent beyond ±19. Exact on both targets: the standard library here, the JavaScript
-/// engine's own `Number()` in wasm (the same parser `JSON.parse` uses, and no table in the .wasm).
-#[cfg(not(target_arch = "wasm32"))]
-fn slow_number(text: &str) -> f64 {
-    text.parse().unwrap_or(f64::NAN)
-}
-
-#[cfg(target_arch = "wasm32")]
-fn slow_number(text: &str) -> f64 {
-    crate::wasm::js_number(text)
-}
-
-/// Largest integer that f64 and JavaScript hold exactly: 2^53 − 1.
-pub const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
 /// Write a number the way JavaScript's `JSON.stringify` would read it back: integers without a
 /// fraction (`1`, not `1.0`), `-0` as `0`, anything else as the shortest round-trip decimal.

@@ -3,159 +3,67 @@
 //! The behaviour contract is SPEC.md; section numbers below refer to it. This crate is plain
 //! Rust over bytes: `src/wasm.rs` (compiled only for wasm32) is the one place that knows about
 //! JavaScript.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+// clippy's pedantic cast lints, enforced outside tests: every `as` that can lose a value says why
+// it cannot here (an `allow` with its reason) or is a checked conversion.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss,
+        clippy::cast_possible_wrap,
+        clippy::cast_lossless
+    )
+)]
 
 pub mod batch;
+pub mod columns;
 mod fast;
+mod figures;
 pub mod health;
 pub mod issue;
 pub mod json;
+mod locate;
 pub mod metrics;
+pub mod number;
 pub mod options;
 pub mod out;
+mod read;
 mod readback;
+pub mod result;
 pub mod run;
+pub mod run_stream;
 mod sort;
+mod stream;
 pub mod summary;
 mod table;
 pub mod timestamp;
 /// The JavaScript exports (wasm32 only); public so that `tests/wasm.rs` can call them.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+pub mod write;
 
-use serde::{Deserialize, Serialize};
-
-pub use batch::{Batch, Sink, Tally};
+pub use batch::{Batch, RecordCounts, Sink, Tally};
 pub use health::{
     Health, HealthChange, HealthChangeKind, HealthCheck, HealthOptions, HealthRule, HealthStatus, Misuse, MisuseCode,
 };
 pub use issue::{Issue, IssueCode, Severity};
 pub use metrics::MetricsOptions;
 pub use options::{Format, Options, UnknownFields};
+pub use result::{NormalizeResult, NormalizeRunsResult, RecordBatch, Refused, SummarizeResult, ValidateResult};
 pub use run::{RowCounts, SyncRun, SyncRunStatus};
+pub use stream::{NdjsonRuns, RecordStream, SummaryStream};
 pub use summary::{BatchSummary, LastTerminal, RunSummary, Stats};
 
-use issue::Base;
-use json::{Fail, Reader};
-use run::{read_record, Checked};
+use run::Checked;
 use summary::Figures;
-
-/// Result of `validateRun`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
-pub struct ValidateResult {
-    /// No error issue.
-    pub valid: bool,
-    pub issues: Vec<Issue>,
-}
-
-/// Result of `normalizeRun`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
-pub struct NormalizeResult {
-    pub valid: bool,
-    /// The normalized run; null when the run is invalid.
-    pub run: Option<SyncRun>,
-    pub issues: Vec<Issue>,
-}
-
-/// Result of `summarizeRun`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
-pub struct SummarizeResult {
-    pub valid: bool,
-    /// The run's figures; null when the run is invalid.
-    pub summary: Option<RunSummary>,
-    pub issues: Vec<Issue>,
-}
-
-/// Result of `normalizeRuns`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
-#[serde(rename_all = "camelCase")]
-pub struct NormalizeRunsResult {
-    /// The valid, de-duplicated runs, in input order.
-    pub runs: Vec<SyncRun>,
-    pub records: u64,
-    pub valid: u64,
-    pub invalid: u64,
-    pub duplicates: u64,
-    pub has_more: Option<bool>,
-    pub error_count: u64,
-    pub warning_count: u64,
-    pub issues: Vec<Issue>,
-    pub issues_truncated: bool,
-}
-
-/// Read one run from text: the whole text must be one JSON object (SPEC §1).
-fn read_single<'a>(input: &'a [u8], options: &Options) -> Checked<'a> {
-    let fatal = |issue: Issue| Checked::Invalid(vec![issue]);
-    if input.len() as u64 > options.max_bytes() {
-        return fatal(batch::too_large(options.max_bytes()));
-    }
-    let text = match std::str::from_utf8(input) {
-        Ok(text) => text.strip_prefix('\u{FEFF}').unwrap_or(text),
-        Err(e) => return fatal(batch::not_utf8(e.valid_up_to() as u64)),
-    };
-    let mut r = Reader::new(text, true);
-    let outcome = match read_record(&mut r, Base::ROOT, options.unknown_fields()) {
-        Ok(c) if r.at_end() => return c,
-        Ok(_) => (r.pos, "unexpected text after the JSON value".into()),
-        Err(Fail::Syntax { at, msg }) => (at, msg),
-        Err(Fail::Incomplete) => (text.len(), "unexpected end of input".into()),
-    };
-    let (at, msg) = outcome;
-    let before = text.as_bytes().get(..at).unwrap_or_default();
-    let (line, col) = batch::advance((1, 0), before);
-    fatal(batch::invalid_json(&msg, line, col + 1))
-}
-
-/// The result of an entry point for an input refused before it was read: the boundary found
-/// it longer than `maxBytes` before copying it (SPEC §3.1), or nested too deep (SPEC §1).
-pub trait Refused {
-    /// That result, with `issue` as its only issue.
-    fn refused(issue: Issue, options: &Options) -> Self;
-}
-
-impl Refused for ValidateResult {
-    fn refused(issue: Issue, _options: &Options) -> Self {
-        ValidateResult { valid: false, issues: vec![issue] }
-    }
-}
-
-impl Refused for NormalizeResult {
-    fn refused(issue: Issue, _options: &Options) -> Self {
-        NormalizeResult { valid: false, run: None, issues: vec![issue] }
-    }
-}
-
-impl Refused for SummarizeResult {
-    fn refused(issue: Issue, _options: &Options) -> Self {
-        SummarizeResult { valid: false, summary: None, issues: vec![issue] }
-    }
-}
-
-impl Refused for NormalizeRunsResult {
-    fn refused(issue: Issue, options: &Options) -> Self {
-        let (tally, runs) = Batch::new(options, Vec::<SyncRun>::new()).refuse(issue);
-        NormalizeRunsResult::new(runs, tally)
-    }
-}
-
-impl Refused for BatchSummary {
-    fn refused(issue: Issue, options: &Options) -> Self {
-        let (tally, figures) = Batch::new(options, Figures::new(options.warning_is_failure())).refuse(issue);
-        tally.summary(figures)
-    }
-}
 
 /// Check one run (SPEC §2, §3).
 pub fn validate_run(input: &[u8], options: &Options) -> ValidateResult {
-    match read_single(input, options) {
+    match batch::single(input, options) {
         Checked::Valid(_, warnings) => ValidateResult { valid: true, issues: warnings },
         Checked::Invalid(errors) => ValidateResult { valid: false, issues: errors },
     }
@@ -163,7 +71,7 @@ pub fn validate_run(input: &[u8], options: &Options) -> ValidateResult {
 
 /// Check one run and give its normalized form (SPEC §2).
 pub fn normalize_run(input: &[u8], options: &Options) -> NormalizeResult {
-    match read_single(input, options) {
+    match batch::single(input, options) {
         Checked::Valid(run, warnings) => {
             NormalizeResult { valid: true, run: Some(run.to_sync_run()), issues: warnings }
         }
@@ -173,7 +81,7 @@ pub fn normalize_run(input: &[u8], options: &Options) -> NormalizeResult {
 
 /// Check one run and give its figures (SPEC §4).
 pub fn summarize_run(input: &[u8], options: &Options) -> SummarizeResult {
-    match read_single(input, options) {
+    match batch::single(input, options) {
         Checked::Valid(run, warnings) => SummarizeResult {
             valid: true,
             summary: Some(summary::summarize_run(&run, options.warning_is_failure(), warnings.clone())),
@@ -187,25 +95,6 @@ pub fn summarize_run(input: &[u8], options: &Options) -> SummarizeResult {
 pub fn normalize_runs(input: &[u8], options: &Options) -> NormalizeRunsResult {
     let (tally, runs) = Batch::new(options, Vec::<SyncRun>::new()).whole(input);
     NormalizeRunsResult::new(runs, tally)
-}
-
-impl NormalizeRunsResult {
-    /// The result of a batch's tally, with its runs.
-    pub fn new(runs: Vec<SyncRun>, tally: Tally) -> NormalizeRunsResult {
-        let counts = RecordCounts::of(&tally);
-        NormalizeRunsResult {
-            runs,
-            records: counts.records,
-            valid: counts.valid,
-            invalid: counts.invalid,
-            duplicates: counts.duplicates,
-            has_more: counts.has_more,
-            error_count: counts.error_count,
-            warning_count: counts.warning_count,
-            issues: tally.issues,
-            issues_truncated: tally.issues_truncated,
-        }
-    }
 }
 
 /// Check a batch and give its figures (SPEC §5).
@@ -238,123 +127,4 @@ pub fn format_metrics(summary: &[u8], options: Option<&[u8]>) -> Result<String, 
     let summary = readback::read_summary(summary)?;
     let options = readback::read_metrics_options(options)?;
     Ok(metrics::write(&summary, &options.labels, options.health.as_ref()))
-}
-
-/// Summarize a text that arrives in chunks (SPEC §7): the same result as `summarizeRuns` on
-/// the whole text, in memory bounded by the longest record.
-pub struct SummaryStream {
-    batch: Batch<Figures>,
-}
-
-impl SummaryStream {
-    pub fn new(options: &Options) -> SummaryStream {
-        SummaryStream { batch: Batch::new(options, Figures::new(options.warning_is_failure())) }
-    }
-
-    /// Take the next chunk; it may end anywhere, even inside a UTF-8 character.
-    pub fn push(&mut self, chunk: &[u8]) {
-        self.batch.push(chunk);
-    }
-
-    /// Whether more chunks can no longer change the result (see [`Batch::settled`]).
-    pub fn settled(&self) -> bool {
-        self.batch.settled()
-    }
-
-    /// The summary of everything pushed.
-    pub fn finish(self) -> BatchSummary {
-        let (tally, figures) = self.batch.finish();
-        tally.summary(figures)
-    }
-}
-
-/// Normalized runs written as NDJSON text, for `RecordStream`.
-#[derive(Default)]
-pub struct NdjsonRuns(pub String);
-
-impl Sink for NdjsonRuns {
-    fn run(&mut self, run: &run::ValidRun<'_>, _position: u64) {
-        out::ToJson::json(&run.to_sync_run(), &mut self.0);
-        self.0.push('\n');
-    }
-}
-
-/// Counts of a whole batch, as in `NormalizeRunsResult`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
-#[serde(rename_all = "camelCase")]
-pub struct RecordCounts {
-    pub records: u64,
-    pub valid: u64,
-    pub invalid: u64,
-    pub duplicates: u64,
-    pub has_more: Option<bool>,
-    pub error_count: u64,
-    pub warning_count: u64,
-}
-
-impl RecordCounts {
-    /// The counts of a tally.
-    pub fn of(tally: &Tally) -> RecordCounts {
-        RecordCounts {
-            records: tally.records,
-            valid: tally.valid,
-            invalid: tally.invalid,
-            duplicates: tally.duplicates,
-            has_more: tally.has_more,
-            error_count: tally.error_count,
-            warning_count: tally.warning_count,
-        }
-    }
-}
-
-/// What a `RecordStream` hands out: runs found since the last call, as NDJSON, and issues.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
-pub struct RecordBatch {
-    /// Valid, de-duplicated runs in the canonical shape, one JSON object per line.
-    pub runs: String,
-    pub issues: Vec<Issue>,
-    /// The batch's counts; only in the last batch (from `finish`).
-    pub counts: Option<RecordCounts>,
-}
-
-/// A batch read in chunks whose normalized runs and issues are handed out as soon as they are
-/// found (for the command-line tool, which must not hold a file's issues or runs in memory).
-///
-/// If the text turns out not to be readable as a whole (invalid JSON in the middle of an array,
-/// invalid UTF-8, too large), the last batch has that one issue and zero counts, as
-/// `normalizeRuns` would; runs handed out before then were valid on their own.
-pub struct RecordStream {
-    batch: Batch<NdjsonRuns>,
-}
-
-impl RecordStream {
-    pub fn new(options: &Options) -> RecordStream {
-        let options = Options { max_issues: Some(usize::MAX), ..options.clone() };
-        RecordStream { batch: Batch::new(&options, NdjsonRuns::default()) }
-    }
-
-    /// Take the next chunk and hand out what it completed.
-    pub fn push(&mut self, chunk: &[u8]) -> RecordBatch {
-        self.batch.push(chunk);
-        RecordBatch {
-            runs: std::mem::take(&mut self.batch.sink.0),
-            issues: std::mem::take(&mut self.batch.tally().issues),
-            counts: None,
-        }
-    }
-
-    /// Whether more chunks can no longer change the result (see [`Batch::settled`]).
-    pub fn settled(&self) -> bool {
-        self.batch.settled()
-    }
-
-    /// No more chunks: the rest, and the counts.
-    pub fn finish(self) -> RecordBatch {
-        let (tally, runs) = self.batch.finish();
-        RecordBatch { runs: runs.0, counts: Some(RecordCounts::of(&tally)), issues: tally.issues }
-    }
 }

@@ -5,10 +5,10 @@
 //! Each call runs once per judgement, never per run: entry points are `#[cold]` and helpers not
 //! inlined, for a smaller .wasm.
 
+use crate::figures::{slot, Figures};
 use crate::health::{Health, Misuse};
-use crate::out::number;
-use crate::readback::{slot, Figures};
 use crate::summary::BatchSummary;
+use crate::write::number;
 
 /// Options of `formatMetrics` (SPEC §10).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -240,7 +240,11 @@ pub(crate) fn write(figures: &Figures, labels: &[(String, String)], health: Opti
         escape(value, &mut user);
         user.push('"');
     }
-    let mut w = Writer { out: String::with_capacity(4096), labels: user };
+    // About 3.5 KB without labels, and about 50 samples that each repeat the labels: room for
+    // all of it up front, where growing the text copied it (a summary with two labels and
+    // health writes 4.2 KB).
+    let capacity = 4096 + 64 * user.len();
+    let mut w = Writer { out: String::with_capacity(capacity), labels: user };
     // black_box: the optimizer unrolled the loop over the constant table, a copy per family.
     for (name, help, samples) in std::hint::black_box(FAMILIES) {
         w.family(name, if matches!(samples, Samples::Summary(_)) { "summary" } else { "gauge" }, help);

@@ -79,21 +79,30 @@ pub struct Options {
     /// `"auto"` (default), `"json"` or `"ndjson"`.
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub format: Option<Format>,
+    /// Set by the boundary, never by a user: the text was written from a parsed JS value
+    /// (SPEC §1), so it is not the user's text and issues get no line or column (SPEC §3).
+    #[serde(skip)]
+    pub from_value: bool,
 }
 
 impl Options {
+    /// SPEC §2: how unknown keys are handled; `strip` when not given.
     pub fn unknown_fields(&self) -> UnknownFields {
         self.unknown_fields.unwrap_or_default()
     }
+    /// SPEC §2.1: whether a `warning` run counts as not succeeded; `false` when not given.
     pub fn warning_is_failure(&self) -> bool {
         self.warning_is_failure.unwrap_or(false)
     }
+    /// SPEC §5: how many issues a batch result keeps at most; 1000 when not given.
     pub fn max_issues(&self) -> usize {
         self.max_issues.unwrap_or(DEFAULT_MAX_ISSUES)
     }
+    /// SPEC §3.1: the longest input read, in UTF-8 bytes (one record for a stream); 256 MiB when not given.
     pub fn max_bytes(&self) -> u64 {
         self.max_bytes.unwrap_or(DEFAULT_MAX_BYTES)
     }
+    /// SPEC §1: how a batch text is read; `auto` (detected) when not given.
     pub fn format(&self) -> Format {
         self.format.unwrap_or_default()
     }

@@ -15,130 +15,16 @@
 //! Each call runs once per judgement, never per run: entry points are `#[cold]` and helpers not
 //! inlined, for a smaller .wasm.
 
+use crate::figures::{flag, slot, Figures};
 use crate::health::{
     Health, HealthCheck, HealthOptions, HealthRule, HealthStatus, Misuse, MisuseCode, Rules, Thresholds,
 };
-use crate::json::{Fail, Reader, Scalar, Value, MAX_SAFE};
+use crate::json::{Fail, Reader, Scalar, Value};
 use crate::metrics::MetricsOptions;
-use crate::out::text;
+use crate::number::MAX_SAFE;
 use crate::run::SyncRunStatus;
-use crate::summary::{BatchSummary, Stats};
 use crate::timestamp::parse_timestamp;
-
-/// Slots of [`Figures`]: the members of a `BatchSummary` that SPEC §9's rules and §10's metrics
-/// read. Counts and numbers as they are, timestamps as milliseconds since 1970, `NaN` for null.
-pub mod slot {
-    pub const RECORDS: usize = 0;
-    pub const VALID: usize = 1;
-    pub const INVALID: usize = 2;
-    pub const DUPLICATES: usize = 3;
-    /// Nine counts, in the order of `SyncRunStatus::ALL`.
-    pub const BY_STATUS: usize = 4;
-    pub const TERMINAL: usize = 13;
-    pub const SUCCESS_RATE: usize = 14;
-    pub const ROWS_FAILED: usize = 15;
-    pub const ATTEMPTED_ROWS: usize = 16;
-    pub const SKIPPED_ROWS: usize = 17;
-    pub const FAILURE_STREAK: usize = 18;
-    /// Stats: count, p50, p90, p95, p99, mean (see [`super::STATS`]).
-    pub const DURATION: usize = 19;
-    pub const QUEUED: usize = 25;
-    pub const QUERY_SIZE: usize = 31;
-    /// 1 when `lastSuccess` is an object, 0 when null.
-    pub const LAST_SUCCESS: usize = 37;
-    pub const LAST_SUCCESS_FINISHED: usize = 38;
-    pub const LAST_FAILURE_FINISHED: usize = 39;
-    pub const LATEST_CREATED: usize = 40;
-    /// 1 when `lastTerminal` is an object, 0 when null.
-    pub const LAST_TERMINAL: usize = 41;
-    pub const LAST_TERMINAL_DURATION: usize = 42;
-    pub const LAST_TERMINAL_QUERY_SIZE: usize = 43;
-    pub const LAST_TERMINAL_FAILURE_RATE: usize = 44;
-    /// How many there are.
-    pub const COUNT: usize = 45;
-    /// A member checked but not kept.
-    pub const NONE: u8 = 255;
-}
-
-/// The figures of a summary that health and metrics read, by [`slot`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct Figures(pub [f64; slot::COUNT]);
-
-#[allow(clippy::cast_precision_loss)]
-fn count(n: u64) -> f64 {
-    n as f64
-}
-
-#[allow(clippy::cast_precision_loss)]
-fn int(n: Option<i64>) -> f64 {
-    n.map_or(f64::NAN, |n| n as f64)
-}
-
-#[allow(clippy::cast_precision_loss)]
-fn ts(t: Option<&str>) -> f64 {
-    t.and_then(parse_timestamp).map_or(f64::NAN, |ms| ms as f64)
-}
-
-fn flag(present: bool) -> f64 {
-    if present {
-        1.0
-    } else {
-        0.0
-    }
-}
-
-impl Figures {
-    /// The figures of a summary the package computed.
-    pub fn of(s: &BatchSummary) -> Figures {
-        use slot::*;
-        let mut f = [f64::NAN; COUNT];
-        let b = &s.by_status;
-        let by = [
-            b.success,
-            b.warning,
-            b.failed,
-            b.cancelled,
-            b.interrupted,
-            b.queued,
-            b.querying,
-            b.processing,
-            b.reporting,
-        ];
-        for (to, n) in f.iter_mut().skip(BY_STATUS).zip(by) {
-            *to = count(n);
-        }
-        let stats = |f: &mut [f64; COUNT], at: usize, st: &Stats| {
-            let v = [count(st.count), int(st.p50), int(st.p90), int(st.p95), int(st.p99), st.mean.unwrap_or(f64::NAN)];
-            for (to, v) in f.iter_mut().skip(at).zip(v) {
-                *to = v;
-            }
-        };
-        stats(&mut f, DURATION, &s.duration_ms);
-        stats(&mut f, QUEUED, &s.queued_ms);
-        stats(&mut f, QUERY_SIZE, &s.query_size);
-        f[RECORDS] = count(s.records);
-        f[VALID] = count(s.valid);
-        f[INVALID] = count(s.invalid);
-        f[DUPLICATES] = count(s.duplicates);
-        f[TERMINAL] = count(s.terminal);
-        f[SUCCESS_RATE] = s.success_rate.unwrap_or(f64::NAN);
-        f[ROWS_FAILED] = count(s.rows.failed.total);
-        f[ATTEMPTED_ROWS] = count(s.attempted_rows);
-        f[SKIPPED_ROWS] = count(s.skipped_rows);
-        f[FAILURE_STREAK] = count(s.failure_streak);
-        f[LAST_SUCCESS] = flag(s.last_success.is_some());
-        f[LAST_SUCCESS_FINISHED] = ts(s.last_success.as_ref().and_then(|l| l.finished_at.as_deref()));
-        f[LAST_FAILURE_FINISHED] = ts(s.last_failure.as_ref().and_then(|l| l.finished_at.as_deref()));
-        f[LATEST_CREATED] = ts(s.latest.as_ref().map(|l| l.created_at.as_str()));
-        f[LAST_TERMINAL] = flag(s.last_terminal.is_some());
-        if let Some(t) = &s.last_terminal {
-            f[LAST_TERMINAL_DURATION] = int(t.duration_ms);
-            f[LAST_TERMINAL_QUERY_SIZE] = count(t.query_size);
-            f[LAST_TERMINAL_FAILURE_RATE] = t.failure_rate.unwrap_or(f64::NAN);
-        }
-        Figures(f)
-    }
-}
+use crate::write::text;
 
 /// What a member must be. The order is that of [`EXPECTED`].
 #[derive(Clone, Copy)]
@@ -448,6 +334,18 @@ fn skip(r: &mut Reader) -> Result<(), Fail> {
 /// misuse. Members are read in the text's order, problems reported in the table's (§5's).
 type Found = Option<(usize, Misuse)>;
 
+/// The position of `key` in `table` (whose keys are all different), looked for from `from` on,
+/// then before it: one comparison a member when the text has the table's order, where a search
+/// from the start made reading a summary's 31 members about 500 string comparisons.
+#[inline(never)]
+fn find(table: &[Member], key: &str, from: usize) -> Option<usize> {
+    let (before, after) = table.split_at(from.min(table.len()));
+    match after.iter().position(|m| m.0 == key) {
+        Some(i) => Some(from + i),
+        None => before.iter().position(|m| m.0 == key),
+    }
+}
+
 /// Read the object the reader is at (named `path`) against `table`, straight from the text:
 /// its figures go to `cx` at `base` + their slots. A key given twice counts the first time, as
 /// everywhere in the package; keys the table does not have are skipped.
@@ -460,12 +358,15 @@ fn object(r: &mut Reader, path: &str, table: &[Member], base: u8, cx: &mut Cx) -
             *first = Some((i, m));
         }
     };
+    // Where the next key is looked for first: a text the package wrote has the table's order.
+    let mut next = 0;
     if open(r, false)? {
         loop {
             let k = key(r)?;
-            match table.iter().position(|m| m.0 == k) {
+            match find(table, &k, next) {
                 Some(i) if seen & (1 << i) == 0 => {
                     seen |= 1 << i;
+                    next = i + 1;
                     if let Some(Member(key, kind, at)) = table.get(i) {
                         if let Some(m) = value(r, path, key, *kind, *at, base, cx)? {
                             keep(&mut first, i, m);
@@ -642,23 +543,33 @@ pub fn read_health(text: &[u8], name: &str, nullable: bool) -> Result<Option<Hea
     read_text(text, name, MisuseCode::InvalidSummary, |r| health(r, name, nullable))
 }
 
-/// The options object's members but `health` (skipped: [`options_health`] reads it straight
-/// from the text); `None` (no text, or `null`) is no options.
+/// What [`options`] read: the members but `health`, and, when asked for, the `health` member
+/// read straight from the text in the same pass (the first, if the text has it twice; `None`
+/// when absent or null), or the misuse it is.
+type Read = (Option<Value>, Result<Option<Health>, Misuse>);
+
+/// The options object's members but `health`, which is skipped or, with `with_health`, read
+/// along the `Health` tables; `None` (no text, or `null`) is no options.
 #[cold]
-fn options(text: Option<&[u8]>) -> Result<Option<Value>, Misuse> {
-    let Some(text) = text else { return Ok(None) };
+fn options(text: Option<&[u8]>, with_health: bool) -> Result<Read, Misuse> {
+    let Some(text) = text else { return Ok((None, Ok(None))) };
     read_text(text, "options", MisuseCode::InvalidOption, |r| {
         let not_object = || Err(Misuse::option_of(&["options must be an object"]));
         match peek(r)? {
             b'{' => {}
             b'[' => return skip(r).map(|()| not_object()),
-            b => return Ok(if let Scalar::Null = plain(r, b)? { Ok(None) } else { not_object() }),
+            b => return Ok(if let Scalar::Null = plain(r, b)? { Ok((None, Ok(None))) } else { not_object() }),
         }
         let mut members: Vec<(String, Value)> = Vec::new();
+        let mut health_read = Ok(None);
+        let mut health_seen = false;
         if open(r, false)? {
             loop {
                 let k = key(r)?;
-                if k == "health" || members.iter().any(|(m, _)| *m == k) {
+                if k == "health" && with_health && !health_seen {
+                    health_seen = true;
+                    health_read = health(r, "options.health", true)?;
+                } else if k == "health" || members.iter().any(|(m, _)| *m == k) {
                     skip(r)?;
                 } else {
                     let v = r.value(1, &mut String::new(), &mut Vec::new())?;
@@ -669,31 +580,7 @@ fn options(text: Option<&[u8]>) -> Result<Option<Value>, Misuse> {
                 }
             }
         }
-        Ok(Ok(Some(Value::Object(members))))
-    })
-}
-
-/// The `health` member of options that [`options`] read (the first, if the text has it twice),
-/// read again straight from the text; `None` when absent or null.
-#[cold]
-fn options_health(text: &[u8]) -> Result<Option<Health>, Misuse> {
-    read_text(text, "options", MisuseCode::InvalidOption, |r| {
-        let mut found = Ok(None);
-        let mut first = true;
-        if peek(r)? == b'{' && open(r, false)? {
-            loop {
-                if key(r)? == "health" && first {
-                    first = false;
-                    found = health(r, "options.health", true)?;
-                } else {
-                    skip(r)?;
-                }
-                if !more(r, b'}')? {
-                    break;
-                }
-            }
-        }
-        Ok(found)
+        Ok(Ok((Some(Value::Object(members)), health_read)))
     })
 }
 
@@ -708,14 +595,14 @@ fn member<'a>(options: &'a Option<Value>, key: &str) -> Option<&'a Value> {
 /// The options of `checkHealth` (SPEC §9) from JSON text; `now` when the text has none.
 #[cold]
 pub fn read_health_options(text: Option<&[u8]>, now: i64) -> Result<HealthOptions, Misuse> {
-    let options = options(text)?;
+    let (options, _) = options(text, false)?;
     let now = match member(&options, "now") {
         None => now,
         #[allow(clippy::cast_possible_truncation)]
         Some(Value::Number(n)) if n.abs() <= 8.64e15 => n.trunc() as i64,
         Some(Value::String(s)) => parse_timestamp(s).ok_or_else(|| {
             let mut shown = String::new();
-            crate::out::string(s, &mut shown);
+            crate::write::string(s, &mut shown);
             Misuse::option_of(&["option now must be a timestamp (YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)), got ", &shown])
         })?,
         Some(_) => {
@@ -763,8 +650,8 @@ fn thresholds(rule: HealthRule, setting: &Value) -> Result<Option<Thresholds>, M
     }
     if !rule.pair_ok(t) {
         let (mut w, mut c) = (String::new(), String::new());
-        crate::out::number(t.warning, &mut w);
-        crate::out::number(t.critical, &mut c);
+        crate::write::number(t.warning, &mut w);
+        crate::write::number(t.critical, &mut c);
         let side = if rule.pair_ok(Thresholds { warning: 1.0, critical: 0.0 }) { " ≤ " } else { " ≥ " };
         return Err(Misuse::option_of(&["rules.", name, ": critical (", &c, ") must be", side, "warning (", &w, ")"]));
     }
@@ -775,7 +662,7 @@ fn thresholds(rule: HealthRule, setting: &Value) -> Result<Option<Thresholds>, M
 /// the health to include.
 #[cold]
 pub fn read_metrics_options(text: Option<&[u8]>) -> Result<MetricsOptions, Misuse> {
-    let options = options(text)?;
+    let (options, health) = options(text, true)?;
     let mut labels = Vec::new();
     match member(&options, "labels") {
         None | Some(Value::Null) => {}
@@ -790,9 +677,6 @@ pub fn read_metrics_options(text: Option<&[u8]>) -> Result<MetricsOptions, Misus
         }
         Some(_) => return Err(Misuse::option_of(&["option labels must be an object"])),
     }
-    let health = match text {
-        Some(text) if options.is_some() => options_health(text)?,
-        _ => None,
-    };
-    Ok(MetricsOptions { labels, health })
+    // The health's misuse after the labels', as when it was read in a second pass.
+    Ok(MetricsOptions { labels, health: health? })
 }

@@ -5,24 +5,33 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::issue::{push_token, Base, Issue, IssueCode};
-use crate::json::{serialize_number, Fail, KeySet, Reader, Scalar, Value, MAX_SAFE};
-use crate::options::UnknownFields;
-use crate::out::text;
-use crate::timestamp::{parse_timestamp, write_timestamp};
+use crate::json::{serialize_number, Value};
+use crate::number::MAX_SAFE;
+use crate::timestamp::write_timestamp;
+use crate::write::text;
 
 /// The nine statuses of SPEC §2.1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum SyncRunStatus {
+    /// `success`: terminal, succeeded.
     Success,
+    /// `warning`: terminal; succeeded (completed, some rows rejected) unless `warningIsFailure`.
     Warning,
+    /// `failed`: terminal, not succeeded.
     Failed,
+    /// `cancelled`: terminal, not succeeded.
     Cancelled,
+    /// `interrupted`: terminal, not succeeded (stopped early; Hightouch resumes in a new run).
     Interrupted,
+    /// `queued`: in progress, not started yet.
     Queued,
+    /// `querying`: in progress.
     Querying,
+    /// `processing`: in progress.
     Processing,
+    /// `reporting`: in progress.
     Reporting,
 }
 
@@ -57,15 +66,24 @@ impl SyncRunStatus {
 
     /// ASCII case-insensitive, surrounding white space ignored (SPEC §2).
     pub fn parse(s: &str) -> Option<SyncRunStatus> {
+        // As the API writes them (lowercase, no space): one match, no trim and no copy.
+        if let Some(status) = SyncRunStatus::named(s.as_bytes()) {
+            return Some(status);
+        }
         let t = js_trim(s).as_bytes();
-        // Lowercased into a small buffer, then one match (a loop of eq_ignore_ascii_case over
-        // the nine names was unrolled into 3 KB of wasm).
+        // Lowercased into a small buffer, then the same match (a loop of eq_ignore_ascii_case
+        // over the nine names was unrolled into 3 KB of wasm).
         let mut lower = [0u8; 11];
         let word = lower.get_mut(..t.len())?;
         for (l, c) in word.iter_mut().zip(t) {
             *l = c.to_ascii_lowercase();
         }
-        Some(match &*word {
+        SyncRunStatus::named(word)
+    }
+
+    /// The status whose lowercase name is exactly `word`.
+    fn named(word: &[u8]) -> Option<SyncRunStatus> {
+        Some(match word {
             b"success" => SyncRunStatus::Success,
             b"warning" => SyncRunStatus::Warning,
             b"failed" => SyncRunStatus::Failed,
@@ -113,8 +131,11 @@ impl SyncRunStatus {
 #[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct RowCounts {
+    /// Rows of the `added` operation (`addedCount`).
     pub added_count: u64,
+    /// Rows of the `changed` operation (`changedCount`).
     pub changed_count: u64,
+    /// Rows of the `removed` operation (`removedCount`).
     pub removed_count: u64,
     /// Unknown keys, kept only with `unknownFields: "keep"`.
     #[serde(flatten, default, skip_serializing_if = "Extra::is_empty")]
@@ -128,18 +149,28 @@ pub struct RowCounts {
 #[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncRun {
+    /// SPEC §2: the trimmed string id, or an integer id's decimal digits (`42.0` → `"42"`).
     pub id: String,
+    /// The lowercase status (SPEC §2.1).
     pub status: SyncRunStatus,
     /// Canonical UTC timestamp, `YYYY-MM-DDTHH:MM:SS.sssZ`.
     pub created_at: String,
+    /// Canonical `startedAt` (SPEC §2.2); null only for `queued` or `cancelled` runs.
     pub started_at: Option<String>,
+    /// Canonical `finishedAt` (SPEC §2.2); null only for in-progress runs.
     pub finished_at: Option<String>,
+    /// How far the run got, in [0, 1] (`-0` written as `0`).
     #[serde(serialize_with = "ser_ratio")]
     pub completion_ratio: f64,
+    /// Rows the sync's query returned.
     pub query_size: u64,
+    /// Rows the run planned to add, change and remove.
     pub planned_rows: RowCounts,
+    /// Rows the run synced.
     pub successful_rows: RowCounts,
+    /// Rows the destination rejected.
     pub failed_rows: RowCounts,
+    /// The error message trimmed of white space; null when missing, null or blank.
     pub error: Option<String>,
     /// Unknown keys, kept only with `unknownFields: "keep"`, in input order.
     #[serde(flatten, default, skip_serializing_if = "Extra::is_empty")]
@@ -152,6 +183,7 @@ pub struct SyncRun {
 pub struct Extra(pub Vec<(String, Value)>);
 
 impl Extra {
+    /// Whether no unknown key was kept (and so none is written).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -187,51 +219,381 @@ fn from_serde(v: serde_json::Value) -> Value {
     }
 }
 
+/// A run's fields (SPEC §2), named. Their order is the table's, [`FIELDS`]: the order of
+/// normalized keys, of error issues (SPEC §3.3) and of normalizeRuns' columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// `id`.
+    Id,
+    /// `status`.
+    Status,
+    /// `createdAt`.
+    CreatedAt,
+    /// `startedAt`.
+    StartedAt,
+    /// `finishedAt`.
+    FinishedAt,
+    /// `completionRatio`.
+    CompletionRatio,
+    /// `querySize`.
+    QuerySize,
+    /// `plannedRows`.
+    PlannedRows,
+    /// `successfulRows`.
+    SuccessfulRows,
+    /// `failedRows`.
+    FailedRows,
+    /// `error` (the one optional key).
+    Error,
+}
+
+/// What a field holds, and so which rule checks it, how the readers read it and how the
+/// writer and the column encoder write it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A string (trimmed; 1–64 code points, no control character, no lone surrogate) or an
+    /// integer, normalized to a string.
+    Id,
+    /// One of the nine statuses (§2.1), ASCII case-insensitive, white space around ignored.
+    Status,
+    /// An RFC 3339 date-time with an offset (§2.2), normalized to the canonical form.
+    Timestamp,
+    /// A number in [0, 1] (`-0` normalized to `0`).
+    Ratio,
+    /// An integer (0 to 2^53 − 1).
+    Count,
+    /// An object of three counts, [`OPS`]; the number is the field's place in [`COUNTS`].
+    Rows(usize),
+    /// A string trimmed, or null; blank normalized to null.
+    Message,
+}
+
+/// When a field may be null or missing (SPEC §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Null {
+    /// Required and never null.
+    Never,
+    /// Null or missing is always allowed (and normalized to null).
+    Always,
+    /// Only when the status is `queued` or `cancelled` (the run never started).
+    UnlessStarted,
+    /// Only while the status is in progress.
+    InProgress,
+}
+
+impl Null {
+    /// Whether a null or missing value is allowed for a run of `status` (`None`: the status
+    /// itself is wrong, and only [`Null::Always`] allows it).
+    #[inline]
+    pub fn allows(self, status: Option<SyncRunStatus>) -> bool {
+        match self {
+            Null::Never => false,
+            Null::Always => true,
+            Null::UnlessStarted => matches!(status, Some(SyncRunStatus::Queued | SyncRunStatus::Cancelled)),
+            Null::InProgress => status.is_some_and(SyncRunStatus::is_in_progress),
+        }
+    }
+}
+
+/// One row of the SPEC §2 table.
+#[derive(Clone, Copy, Debug)]
+pub struct FieldSpec {
+    /// Which field this row is.
+    pub field: Field,
+    /// The JSON key.
+    pub key: &'static str,
+    /// What the value holds and which rule checks it.
+    pub kind: Kind,
+    /// When null or missing is allowed.
+    pub null: Null,
+}
+
+const ID_SPEC: FieldSpec = FieldSpec { field: Field::Id, key: "id", kind: Kind::Id, null: Null::Never };
+
+/// The 11 fields of a run, declared once, in SPEC §2 order: the general reader, the fast lane,
+/// the writer and the column encoder of normalizeRuns all go by this table.
+pub const FIELDS: [FieldSpec; 11] = [
+    ID_SPEC,
+    FieldSpec { field: Field::Status, key: "status", kind: Kind::Status, null: Null::Never },
+    FieldSpec { field: Field::CreatedAt, key: "createdAt", kind: Kind::Timestamp, null: Null::Never },
+    FieldSpec { field: Field::StartedAt, key: "startedAt", kind: Kind::Timestamp, null: Null::UnlessStarted },
+    FieldSpec { field: Field::FinishedAt, key: "finishedAt", kind: Kind::Timestamp, null: Null::InProgress },
+    FieldSpec { field: Field::CompletionRatio, key: "completionRatio", kind: Kind::Ratio, null: Null::Never },
+    FieldSpec { field: Field::QuerySize, key: "querySize", kind: Kind::Count, null: Null::Never },
+    FieldSpec { field: Field::PlannedRows, key: "plannedRows", kind: Kind::Rows(0), null: Null::Never },
+    FieldSpec { field: Field::SuccessfulRows, key: "successfulRows", kind: Kind::Rows(1), null: Null::Never },
+    FieldSpec { field: Field::FailedRows, key: "failedRows", kind: Kind::Rows(2), null: Null::Never },
+    FieldSpec { field: Field::Error, key: "error", kind: Kind::Message, null: Null::Always },
+];
+
+// Each field's place in the table is its enum discriminant, and each row-count field's number
+// its place in COUNTS, so `Field as usize` indexes FIELDS. (Evaluated at compile time: an index
+// out of bounds is a build error, not a panic.)
+#[allow(clippy::indexing_slicing)]
+const _: () = {
+    let mut i = 0;
+    while i < FIELDS.len() {
+        assert!(FIELDS[i].field as usize == i);
+        if let Kind::Rows(c) = FIELDS[i].kind {
+            assert!(same(FIELDS[i].key.as_bytes(), COUNTS[c].as_bytes()));
+        }
+        // Only these kinds have a null value (FieldValue::null).
+        assert!(matches!(FIELDS[i].null, Null::Never) || matches!(FIELDS[i].kind, Kind::Timestamp | Kind::Message));
+        i += 1;
+    }
+};
+
+/// Byte equality in a constant.
+#[allow(clippy::indexing_slicing)] // i < a.len() == b.len()
+pub(crate) const fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+impl Field {
+    /// The field's row of [`FIELDS`].
+    #[inline]
+    pub fn spec(self) -> &'static FieldSpec {
+        // Always there (checked above); the fallback keeps a panic path out.
+        match FIELDS.get(self as usize) {
+            Some(spec) => spec,
+            None => &ID_SPEC,
+        }
+    }
+
+    /// The field named by a JSON key: a look-up in [`KEY_INDEX`] (linear probing; the
+    /// table's keys mostly sit in their own slot) and one comparison per probe.
+    #[inline]
+    pub fn find(key: &str) -> Option<&'static FieldSpec> {
+        let k = key.as_bytes();
+        let h = key_hash(k)?;
+        for probe in 0..KEY_SLOTS {
+            let i = usize::from(*KEY_INDEX.get((h + probe) & (KEY_SLOTS - 1))?);
+            let spec = FIELDS.get(i.checked_sub(1)?)?;
+            if spec.key.as_bytes() == k {
+                return Some(spec);
+            }
+        }
+        None
+    }
+
+    /// Its place in [`FIELDS`] (and so in SPEC §3.3 error order).
+    #[inline]
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A key's slot in [`KEY_INDEX`]: from its length and second byte (`None` for keys of fewer
+/// than two bytes, which no field has).
+#[inline]
+const fn key_hash(k: &[u8]) -> Option<usize> {
+    match k {
+        [_, b, ..] => Some((k.len() + *b as usize * 6) & (KEY_SLOTS - 1)),
+        _ => None,
+    }
+}
+
+const KEY_SLOTS: usize = 32;
+
+/// Each field's place in [`FIELDS`] plus one, at its key's [`key_hash`] or the next free slot
+/// after it; 0 for none. Built at compile time (a field key must have two bytes or more).
+#[allow(clippy::indexing_slicing)]
+const KEY_INDEX: [u8; KEY_SLOTS] = {
+    assert!(FIELDS.len() < KEY_SLOTS / 2, "KEY_SLOTS too small for the field table");
+    let mut index = [0u8; KEY_SLOTS];
+    let mut i = 0;
+    while i < FIELDS.len() {
+        let Some(mut h) = key_hash(FIELDS[i].key.as_bytes()) else { panic!("a field key of fewer than two bytes") };
+        while index[h] != 0 {
+            h = (h + 1) & (KEY_SLOTS - 1);
+        }
+        #[allow(clippy::cast_possible_truncation)] // i < FIELDS.len() = 11
+        let place = i as u8 + 1;
+        index[h] = place;
+        i += 1;
+    }
+    index
+};
+
+/// Where an issue goes in SPEC §3.3 order: by field, then inside a row-count object by
+/// operation with its unknown keys last, then unknown top-level keys, then what was elided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Slot(u16);
+
+// Small constants: an operation's place is below 3, FIELDS has 11 rows.
+#[allow(clippy::cast_possible_truncation)]
+impl Slot {
+    /// A field's own issues (for a row-count object: the object as a whole).
+    pub const fn field(f: Field) -> Slot {
+        Slot((f as u16) * 8)
+    }
+    /// An operation of a row-count field, by its place in [`OPS`].
+    pub const fn op(f: Field, op: usize) -> Slot {
+        Slot((f as u16) * 8 + 1 + op as u16)
+    }
+    /// Unknown keys inside a row-count field.
+    pub const fn op_unknown(f: Field) -> Slot {
+        Slot((f as u16) * 8 + 1 + OPS.len() as u16)
+    }
+    /// Unknown top-level keys.
+    pub const UNKNOWN: Slot = Slot(FIELDS.len() as u16 * 8);
+    /// The note that more duplicate keys were not listed.
+    pub const ELIDED: Slot = Slot((FIELDS.len() as u16 + 1) * 8);
+    /// The sort key.
+    pub fn key(self) -> u64 {
+        u64::from(self.0)
+    }
+}
+
+// The general reader's rules, shared with the fast lane: a run the lane accepts passed these.
+
+/// An integer count per SPEC §2: a number with no fractional part in 0..=2^53−1.
+#[inline]
+pub fn count(n: f64) -> Option<u64> {
+    if n.is_finite() && n.fract() == 0.0 && (0.0..=MAX_SAFE).contains(&n) {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Some(n as u64)
+    } else {
+        None
+    }
+}
+
+/// A whole number read as digits, checked as [`count`] checks a number.
+#[inline]
+pub fn count_digits(n: u64) -> Option<u64> {
+    (n <= MAX_SAFE_U64).then_some(n)
+}
+
+const MAX_SAFE_U64: u64 = (1 << 53) - 1;
+
+/// `completionRatio` per SPEC §2: in [0, 1], `-0` as `0`.
+#[inline]
+pub fn ratio(n: f64) -> Option<f64> {
+    (n.is_finite() && (0.0..=1.0).contains(&n)).then_some(if n == 0.0 { 0.0 } else { n })
+}
+
+/// What is wrong with a string id (trimmed as it will be normalized), if anything.
+pub fn id_problem(trimmed: &str, lone_surrogate: bool) -> Option<IdProblem> {
+    let b = trimmed.as_bytes();
+    if b.iter().all(|&c| (0x20..0x7F).contains(&c)) {
+        // Printable ASCII (the common case): one character per byte, no control character.
+        return match b.len() {
+            0 => Some(IdProblem::Empty),
+            n if n > 64 => Some(IdProblem::TooLong(n)),
+            _ if lone_surrogate => Some(IdProblem::LoneSurrogate),
+            _ => None,
+        };
+    }
+    // Characters: the bytes that do not continue a UTF-8 sequence.
+    let n = b.iter().filter(|&&c| (c & 0xC0) != 0x80).count();
+    if n == 0 {
+        Some(IdProblem::Empty)
+    } else if n > 64 {
+        Some(IdProblem::TooLong(n))
+    } else if trimmed.chars().any(|c| matches!(c, '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}')) {
+        Some(IdProblem::Control)
+    } else if lone_surrogate {
+        Some(IdProblem::LoneSurrogate)
+    } else {
+        None
+    }
+}
+
+/// Why a string id is refused (`invalid_id`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdProblem {
+    /// Empty after trimming white space.
+    Empty,
+    /// More than 64 code points: how many.
+    TooLong(usize),
+    /// A control character (U+0000–U+001F, U+007F–U+009F).
+    Control,
+    /// A `\ud800`–`\udfff` escape with no pair (read as U+FFFD: two such ids would otherwise
+    /// be false duplicates).
+    LoneSurrogate,
+}
+
+/// The normalized `error`: trimmed, `None` when blank.
+#[inline]
+pub fn message<'a>(s: &Cow<'a, str>) -> Option<Cow<'a, str>> {
+    let t = trimmed(s);
+    (!t.is_empty()).then_some(t)
+}
+
+/// A string held as `Cow`, trimmed as JavaScript trims it, borrowed where it was borrowed.
+pub fn trimmed<'a>(s: &Cow<'a, str>) -> Cow<'a, str> {
+    match s {
+        Cow::Borrowed(b) => Cow::Borrowed(js_trim(b)),
+        Cow::Owned(o) => Cow::Owned(js_trim(o).to_string()),
+    }
+}
+
 /// The three operations of a row-count object, in contract order.
 pub const OPS: [&str; 3] = ["addedCount", "changedCount", "removedCount"];
 /// The three row-count objects, in contract order.
 pub const COUNTS: [&str; 3] = ["plannedRows", "successfulRows", "failedRows"];
 
-/// Fields of one row-count object as read.
-#[derive(Debug, Default)]
-struct RawCounts<'a> {
-    kind: Option<Scalar<'a>>,
-    ops: [Option<Scalar<'a>>; 3],
-    unknown: Vec<(Cow<'a, str>, Option<Value>)>,
+/// A checked value of one field, as the readers hand it to [`ValidRun::put`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldValue<'a> {
+    /// A checked `id`, normalized to a string.
+    Id(Cow<'a, str>),
+    /// A checked `status`.
+    Status(SyncRunStatus),
+    /// A checked timestamp in ms since 1970-01-01T00:00:00Z; `None` is null or missing.
+    Time(Option<i64>),
+    /// A checked `completionRatio`.
+    Number(f64),
+    /// A checked `querySize`.
+    Count(u64),
+    /// A checked row-count object: `[addedCount, changedCount, removedCount]`.
+    Rows([u64; 3]),
+    /// A checked `error`, trimmed; `None` when missing, null or blank.
+    Message(Option<Cow<'a, str>>),
 }
 
-/// Fields of one run as read, before any rule is checked.
-#[derive(Debug, Default)]
-struct RawRun<'a> {
-    fields: [Option<Scalar<'a>>; 7],
-    counts: [RawCounts<'a>; 3],
-    error: Option<Scalar<'a>>,
-    unknown: Vec<(Cow<'a, str>, Option<Value>)>,
-    /// Issues found while reading (duplicate and unknown keys), with their slot in SPEC §3.3 order.
-    found: Vec<(u16, Issue)>,
-    /// The id's string had a lone surrogate escape, which the reader wrote as U+FFFD (SPEC §2).
-    id_lone_surrogate: bool,
-}
-
-const SLOT_COUNTS: u16 = 7;
-const SLOT_ERROR: u16 = 10;
-const SLOT_UNKNOWN: u16 = 11;
-fn slot(major: u16, minor: u16) -> u16 {
-    major * 8 + minor
+impl FieldValue<'_> {
+    /// The value of an allowed null or missing field of `kind` (only timestamps and messages
+    /// may be null; see the check on [`FIELDS`]).
+    pub fn null(kind: Kind) -> Option<Self> {
+        match kind {
+            Kind::Timestamp => Some(FieldValue::Time(None)),
+            Kind::Message => Some(FieldValue::Message(None)),
+            _ => None,
+        }
+    }
 }
 
 /// A run that passed every error rule, with values still borrowed from the input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidRun<'a> {
+    /// The normalized id (trimmed, or an integer's digits).
     pub id: Cow<'a, str>,
+    /// The status.
     pub status: SyncRunStatus,
+    /// `createdAt` in ms since 1970-01-01T00:00:00Z, truncated to the millisecond (SPEC §2.2).
     pub created_at: i64,
+    /// `startedAt` in ms since the epoch; `None` when null or missing.
     pub started_at: Option<i64>,
+    /// `finishedAt` in ms since the epoch; `None` when null or missing.
     pub finished_at: Option<i64>,
+    /// `completionRatio`, in [0, 1].
     pub completion_ratio: f64,
+    /// `querySize`.
     pub query_size: u64,
     /// `[planned, successful, failed][added, changed, removed]`.
     pub rows: [[u64; 3]; 3],
+    /// The error message, trimmed; `None` when missing, null or blank.
     pub error: Option<Cow<'a, str>>,
     pub(crate) extra: Vec<(Cow<'a, str>, Value)>,
     pub(crate) counts_extra: [Vec<(Cow<'a, str>, Value)>; 3],
@@ -247,322 +609,6 @@ pub enum Checked<'a> {
     Invalid(Vec<Issue>),
 }
 
-/// Read and check one record at the reader's position. `base` is the record's JSON Pointer.
-pub fn read_record<'a>(r: &mut Reader<'a>, base: Base<'_>, unknown: UnknownFields) -> Result<Checked<'a>, Fail> {
-    r.start_record();
-    if r.peek()? != b'{' {
-        let mut dups = Vec::new();
-        let mut path = base.path();
-        let found = r.scalar(&mut path, &mut dups)?;
-        let issue =
-            Issue::new(IssueCode::InvalidType, base.path(), text!("expected a run object, found ", found.type_name()));
-        return Ok(Checked::Invalid(vec![issue]));
-    }
-    let start = r.pos;
-    if let Some(run) = crate::fast::run(r, unknown) {
-        #[cfg(debug_assertions)]
-        {
-            // The fast lane must agree with the general reader on every run it accepts.
-            let end = r.pos;
-            r.pos = start;
-            let general = read_raw(r, base, unknown).map(|raw| check(raw, base, unknown));
-            debug_assert!(
-                matches!(&general, Ok(Checked::Valid(g, _)) if *g == run) && r.pos == end,
-                "fast lane and general reader disagree on {:?}",
-                r.text().get(start..end)
-            );
-            r.pos = end;
-        }
-        let warnings = run.warnings(base);
-        return Ok(Checked::Valid(run, warnings));
-    }
-    r.pos = start;
-    r.start_record();
-    let mut raw = read_raw(r, base, unknown)?;
-    if r.dups_elided {
-        let message =
-            "more duplicate keys inside this run's values were not listed (issue text is limited to 1 MiB per run)";
-        raw.found.push((slot(SLOT_UNKNOWN + 1, 0), Issue::new(IssueCode::DuplicateKey, base.path(), message)));
-    }
-    Ok(check(raw, base, unknown))
-}
-
-fn read_raw<'a>(r: &mut Reader<'a>, base: Base<'_>, unknown: UnknownFields) -> Result<RawRun<'a>, Fail> {
-    let mut run = RawRun::default();
-    if !r.object_start()? {
-        return Ok(run);
-    }
-    let mut seen_unknown = KeySet::default();
-    loop {
-        let key = r.key()?;
-        if let Some(i) = scalar_index(&key) {
-            let s = slot(i as u16, 0);
-            let lone_before = r.lone_surrogates;
-            let v = read_scalar(r, base, &key, s, &mut run.found)?;
-            if i == 0 && r.lone_surrogates != lone_before {
-                run.id_lone_surrogate = true;
-            }
-            if let Some(field) = run.fields.get_mut(i) {
-                set_once(field, v, base, &key, s, &mut run.found);
-            }
-        } else if let Some(c) = counts_index(&key) {
-            let major = SLOT_COUNTS + c as u16;
-            let Some(counts) = run.counts.get_mut(c) else { continue };
-            if counts.kind.is_some() {
-                run.found.push((slot(major, 0), crate::json::duplicate_key(&base.child(&key))));
-                let mut p = base.child(&key);
-                let mut dups = Vec::new();
-                r.skip_value(1, &mut p, &mut dups)?;
-                run.found.extend(dups.into_iter().map(|d| (slot(major, 0), d)));
-            } else if r.peek()? == b'{' {
-                counts.kind = Some(Scalar::Object);
-                read_counts(
-                    r,
-                    base.with_key(COUNTS.get(c).copied().unwrap_or_default()),
-                    major,
-                    counts,
-                    unknown,
-                    &mut run.found,
-                )?;
-            } else {
-                counts.kind = Some(read_scalar(r, base, &key, slot(major, 0), &mut run.found)?);
-            }
-        } else if key == "error" {
-            let v = read_scalar(r, base, &key, slot(SLOT_ERROR, 0), &mut run.found)?;
-            set_once(&mut run.error, v, base, &key, slot(SLOT_ERROR, 0), &mut run.found);
-        } else {
-            read_unknown(
-                r,
-                base,
-                key,
-                slot(SLOT_UNKNOWN, 0),
-                &mut seen_unknown,
-                &mut run.unknown,
-                unknown,
-                &mut run.found,
-            )?;
-        }
-        if !r.comma_or(b'}')? {
-            return Ok(run);
-        }
-    }
-}
-
-/// Read a known scalar field; duplicate keys inside a (wrongly) nested value go to `slot`.
-fn read_scalar<'a>(
-    r: &mut Reader<'a>,
-    base: Base<'_>,
-    key: &str,
-    s: u16,
-    found: &mut Vec<(u16, Issue)>,
-) -> Result<Scalar<'a>, Fail> {
-    let b = r.peek()?;
-    if b == b'{' || b == b'[' {
-        let mut path = base.child(key);
-        let mut dups = Vec::new();
-        let v = r.scalar(&mut path, &mut dups)?;
-        found.extend(dups.into_iter().map(|d| (s, d)));
-        Ok(v)
-    } else {
-        r.plain_scalar(b)
-    }
-}
-
-/// Position of a top-level scalar key in SPEC §2 table order (one `match`: length, then bytes).
-#[inline]
-fn scalar_index(key: &str) -> Option<usize> {
-    match key {
-        "id" => Some(0),
-        "status" => Some(1),
-        "createdAt" => Some(2),
-        "startedAt" => Some(3),
-        "finishedAt" => Some(4),
-        "completionRatio" => Some(5),
-        "querySize" => Some(6),
-        _ => None,
-    }
-}
-
-/// Position of a row-count key in [`COUNTS`].
-#[inline]
-fn counts_index(key: &str) -> Option<usize> {
-    match key {
-        "plannedRows" => Some(0),
-        "successfulRows" => Some(1),
-        "failedRows" => Some(2),
-        _ => None,
-    }
-}
-
-/// Position of an operation key in [`OPS`].
-#[inline]
-fn op_index(key: &str) -> Option<usize> {
-    match key {
-        "addedCount" => Some(0),
-        "changedCount" => Some(1),
-        "removedCount" => Some(2),
-        _ => None,
-    }
-}
-
-/// Keep the first value of a key; a second one is `duplicate_key`.
-fn set_once<'a>(
-    field: &mut Option<Scalar<'a>>,
-    v: Scalar<'a>,
-    base: Base<'_>,
-    key: &str,
-    s: u16,
-    found: &mut Vec<(u16, Issue)>,
-) {
-    if field.is_some() {
-        found.push((s, crate::json::duplicate_key(&base.child(key))));
-    } else {
-        *field = Some(v);
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn read_unknown<'a>(
-    r: &mut Reader<'a>,
-    base: Base<'_>,
-    key: Cow<'a, str>,
-    s: u16,
-    seen: &mut KeySet<'a>,
-    kept: &mut Vec<(Cow<'a, str>, Option<Value>)>,
-    mode: UnknownFields,
-    found: &mut Vec<(u16, Issue)>,
-) -> Result<(), Fail> {
-    let mut path = base.child(&key);
-    let mut dups = Vec::new();
-    let fresh = seen.insert(key.clone());
-    if !fresh {
-        found.push((s, crate::json::duplicate_key(&path)));
-    } else if mode == UnknownFields::Error {
-        found.push((s, Issue::new(IssueCode::UnknownField, path.clone(), text!("unknown field \"", key, "\""))));
-    }
-    if fresh && mode == UnknownFields::Keep {
-        let v = r.value(1, &mut path, &mut dups)?;
-        kept.push((key, Some(v)));
-    } else {
-        r.skip_value(1, &mut path, &mut dups)?;
-    }
-    found.extend(dups.into_iter().map(|d| (s, d)));
-    Ok(())
-}
-
-fn read_counts<'a>(
-    r: &mut Reader<'a>,
-    base: Base<'_>,
-    major: u16,
-    counts: &mut RawCounts<'a>,
-    mode: UnknownFields,
-    found: &mut Vec<(u16, Issue)>,
-) -> Result<(), Fail> {
-    if !r.object_start()? {
-        return Ok(());
-    }
-    let mut seen_unknown = KeySet::default();
-    loop {
-        let key = r.key()?;
-        if let Some(i) = op_index(&key) {
-            let s = slot(major, 1 + i as u16);
-            let v = read_scalar(r, base, &key, s, found)?;
-            if let Some(op) = counts.ops.get_mut(i) {
-                set_once(op, v, base, &key, s, found);
-            }
-        } else {
-            read_unknown(r, base, key, slot(major, 4), &mut seen_unknown, &mut counts.unknown, mode, found)?;
-        }
-        if !r.comma_or(b'}')? {
-            return Ok(());
-        }
-    }
-}
-
-/// Collects a run's errors with their slots.
-struct Errors<'b> {
-    base: Base<'b>,
-    list: Vec<(u16, Issue)>,
-}
-
-impl Errors<'_> {
-    fn add(&mut self, s: u16, code: IssueCode, key_path: &[&str], message: String) {
-        let mut path = self.base.path();
-        for k in key_path {
-            push_token(&mut path, k);
-        }
-        self.list.push((s, Issue::new(code, path, message)));
-    }
-
-    /// `missing_field` / `invalid_type` for a value that should be of `expected` type.
-    fn shape(&mut self, s: u16, key_path: &[&str], v: &Scalar<'_>, expected: &str) {
-        let name = key_path.join("/");
-        match v {
-            Scalar::Absent => self.add(s, IssueCode::MissingField, key_path, text!("\"", name, "\" is required")),
-            Scalar::Null => self.add(s, IssueCode::MissingField, key_path, text!("\"", name, "\" must not be null")),
-            other => self.add(
-                s,
-                IssueCode::InvalidType,
-                key_path,
-                text!("\"", name, "\" must be ", expected, ", found ", other.type_name()),
-            ),
-        }
-    }
-}
-
-fn get<'x, 'a>(v: &'x Option<Scalar<'a>>) -> &'x Scalar<'a> {
-    v.as_ref().unwrap_or(&Scalar::Absent)
-}
-
-/// An integer count per SPEC §2: a number with no fractional part in 0..=2^53−1.
-fn count(n: f64) -> Option<u64> {
-    if n.is_finite() && n.fract() == 0.0 && (0.0..=MAX_SAFE).contains(&n) {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        Some(n as u64)
-    } else {
-        None
-    }
-}
-
-fn describe(n: f64) -> String {
-    if n.is_nan() {
-        "NaN".into()
-    } else if n.is_infinite() {
-        if n > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        }
-    } else {
-        // As JavaScript writes it.
-        let mut o = String::new();
-        crate::out::number(n, &mut o);
-        o
-    }
-}
-
-fn check_count(e: &mut Errors<'_>, s: u16, key_path: &[&str], v: &Scalar<'_>) -> Option<u64> {
-    match v {
-        Scalar::Number(n) => {
-            let c = count(*n);
-            if c.is_none() {
-                let name = key_path.join("/");
-                e.add(
-                    s,
-                    IssueCode::InvalidNumber,
-                    key_path,
-                    text!("\"", name, "\" must be a whole number from 0 to 2^53 − 1, found ", describe(*n)),
-                );
-            }
-            c
-        }
-        other => {
-            e.shape(s, key_path, other, "an integer");
-            None
-        }
-    }
-}
-
 /// Whether `c` is white space as JavaScript's `String.prototype.trim` sees it (SPEC §2):
 /// WhiteSpace and LineTerminator. Rust's `char::is_whitespace` (Unicode White_Space) differs in
 /// two characters: it has U+0085, which JavaScript keeps, and lacks U+FEFF, which it removes.
@@ -572,220 +618,57 @@ pub fn js_space(c: char) -> bool {
 
 /// `s` trimmed as JavaScript's `trim()` trims it (SPEC §2).
 pub fn js_trim(s: &str) -> &str {
+    // Printable ASCII at both ends (nearly every string): nothing to trim.
+    if let (Some(&a), Some(&b)) = (s.as_bytes().first(), s.as_bytes().last()) {
+        if (0x21..0x7F).contains(&a) && (0x21..0x7F).contains(&b) {
+            return s;
+        }
+    }
     s.trim_matches(js_space)
 }
 
-/// A string held as `Cow`, trimmed as JavaScript trims it, borrowed where it was borrowed.
-fn trimmed<'a>(s: &Cow<'a, str>) -> Cow<'a, str> {
-    match s {
-        Cow::Borrowed(b) => Cow::Borrowed(js_trim(b)),
-        Cow::Owned(o) => Cow::Owned(js_trim(o).to_string()),
-    }
-}
-
-fn check_id<'a>(e: &mut Errors<'_>, v: &Scalar<'a>, lone_surrogate: bool) -> Option<Cow<'a, str>> {
-    match v {
-        Scalar::String(s) => {
-            let t = js_trim(s);
-            // Characters: the bytes that do not continue a UTF-8 sequence.
-            let n = t.bytes().filter(|&b| (b & 0xC0) != 0x80).count();
-            let problem = if n == 0 {
-                Some("\"id\" is empty".to_string())
-            } else if n > 64 {
-                Some(text!("\"id\" has ", n, " characters; at most 64 are allowed"))
-            } else if t.chars().any(|c| matches!(c, '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}')) {
-                Some("\"id\" contains a control character".to_string())
-            } else if lone_surrogate {
-                // The reader wrote it as U+FFFD: two such ids would otherwise be false duplicates.
-                Some("\"id\" contains a lone surrogate (a \\ud800–\\udfff escape with no pair)".to_string())
-            } else {
-                None
-            };
-            match problem {
-                Some(m) => {
-                    e.add(0, IssueCode::InvalidId, &["id"], m);
-                    None
-                }
-                None => Some(trimmed(s)),
-            }
-        }
-        Scalar::Number(n) => match count(*n) {
-            Some(c) => Some(Cow::Owned(text!(c))),
-            None => {
-                e.add(
-                    0,
-                    IssueCode::InvalidId,
-                    &["id"],
-                    text!("a numeric \"id\" must be a whole number from 0 to 2^53 − 1, found ", describe(*n)),
-                );
-                None
-            }
-        },
-        other => {
-            e.shape(0, &["id"], other, "a string or an integer");
-            None
+impl<'a> ValidRun<'a> {
+    /// A run to fill with [`ValidRun::put`], one value per field (placeholders until then).
+    pub fn empty() -> ValidRun<'a> {
+        ValidRun {
+            id: Cow::Borrowed(""),
+            status: SyncRunStatus::Success,
+            created_at: 0,
+            started_at: None,
+            finished_at: None,
+            completion_ratio: 0.0,
+            query_size: 0,
+            rows: [[0; 3]; 3],
+            error: None,
+            extra: Vec::new(),
+            counts_extra: Default::default(),
         }
     }
-}
 
-/// `Ok(Some(ms))`, `Ok(None)` for an allowed null/absent, `Err(())` after reporting.
-fn check_timestamp(e: &mut Errors<'_>, s: u16, key: &str, v: &Scalar<'_>, null_ok: bool) -> Result<Option<i64>, ()> {
-    match v {
-        Scalar::String(t) => match parse_timestamp(t) {
-            Some(ms) => Ok(Some(ms)),
-            None => {
-                e.add(
-                    s,
-                    IssueCode::InvalidTimestamp,
-                    &[key],
-                    text!("\"", key, "\" is not an RFC 3339 date-time with an offset: ", quote(t)),
-                );
-                Err(())
-            }
-        },
-        Scalar::Absent | Scalar::Null if null_ok => Ok(None),
-        other => {
-            e.shape(s, &[key], other, "an RFC 3339 date-time string");
-            Err(())
-        }
-    }
-}
-
-fn quote(s: &str) -> String {
-    let short: String = s.chars().take(40).collect();
-    let more = if short.len() < s.len() { "…" } else { "" };
-    let mut o = String::new();
-    crate::out::string(&short, &mut o);
-    o.push_str(more);
-    o
-}
-
-fn check<'a>(raw: RawRun<'a>, base: Base<'_>, mode: UnknownFields) -> Checked<'a> {
-    let mut e = Errors { base, list: Vec::new() };
-    let [f_id, f_status, f_created, f_started, f_finished, f_ratio, f_size] = &raw.fields;
-
-    let id = check_id(&mut e, get(f_id), raw.id_lone_surrogate);
-    let status = match get(f_status) {
-        Scalar::String(s) => {
-            let st = SyncRunStatus::parse(s);
-            if st.is_none() {
-                e.add(1, IssueCode::UnknownStatus, &["status"], text!("unknown status ", quote(s), "; expected one of success, warning, failed, cancelled, interrupted, queued, querying, processing, reporting"));
-            }
-            st
-        }
-        other => {
-            e.shape(1, &["status"], other, "a string");
-            None
-        }
-    };
-    let created = check_timestamp(&mut e, 2, "createdAt", get(f_created), false);
-    let started_null_ok = matches!(status, Some(SyncRunStatus::Queued | SyncRunStatus::Cancelled));
-    let started = check_timestamp(&mut e, 3, "startedAt", get(f_started), started_null_ok);
-    let finished_null_ok = status.is_some_and(SyncRunStatus::is_in_progress);
-    let finished = check_timestamp(&mut e, 4, "finishedAt", get(f_finished), finished_null_ok);
-    let ratio = match get(f_ratio) {
-        Scalar::Number(n) if n.is_finite() && (0.0..=1.0).contains(n) => Some(if *n == 0.0 { 0.0 } else { *n }),
-        Scalar::Number(n) => {
-            e.add(
-                5,
-                IssueCode::InvalidNumber,
-                &["completionRatio"],
-                text!("\"completionRatio\" must be a number from 0 to 1, found ", describe(*n)),
-            );
-            None
-        }
-        other => {
-            e.shape(5, &["completionRatio"], other, "a number");
-            None
-        }
-    };
-    let query_size = check_count(&mut e, 6, &["querySize"], get(f_size));
-
-    let mut rows = [[0u64; 3]; 3];
-    let mut rows_ok = true;
-    for (c, counts) in raw.counts.iter().enumerate() {
-        let major = SLOT_COUNTS + c as u16;
-        let name = COUNTS.get(c).copied().unwrap_or_default();
-        match counts.kind.as_ref().unwrap_or(&Scalar::Absent) {
-            Scalar::Object => {
-                for (i, op) in OPS.iter().enumerate() {
-                    let v = counts.ops.get(i).and_then(Option::as_ref).unwrap_or(&Scalar::Absent);
-                    match check_count(&mut e, slot(major, 1 + i as u16), &[name, op], v) {
-                        Some(n) => {
-                            if let Some(cell) = rows.get_mut(c).and_then(|r| r.get_mut(i)) {
-                                *cell = n;
-                            }
-                        }
-                        None => rows_ok = false,
-                    }
+    /// Set a field's checked value: where each field lives in the run. False when the value is
+    /// not of the field's kind (a reader's bug; the run is then not accepted).
+    #[inline]
+    pub fn put(&mut self, field: Field, value: FieldValue<'a>) -> bool {
+        match (field, value) {
+            (Field::Id, FieldValue::Id(id)) => self.id = id,
+            (Field::Status, FieldValue::Status(s)) => self.status = s,
+            (Field::CreatedAt, FieldValue::Time(Some(ms))) => self.created_at = ms,
+            (Field::StartedAt, FieldValue::Time(t)) => self.started_at = t,
+            (Field::FinishedAt, FieldValue::Time(t)) => self.finished_at = t,
+            (Field::CompletionRatio, FieldValue::Number(n)) => self.completion_ratio = n,
+            (Field::QuerySize, FieldValue::Count(n)) => self.query_size = n,
+            (Field::PlannedRows | Field::SuccessfulRows | Field::FailedRows, FieldValue::Rows(r)) => {
+                let Kind::Rows(c) = field.spec().kind else { return false };
+                match self.rows.get_mut(c) {
+                    Some(cell) => *cell = r,
+                    None => return false,
                 }
             }
-            other => {
-                e.shape(slot(major, 0), &[name], other, "an object");
-                rows_ok = false;
-            }
+            (Field::Error, FieldValue::Message(m)) => self.error = m,
+            _ => return false,
         }
+        true
     }
-    let error = match get(&raw.error) {
-        Scalar::Absent | Scalar::Null => Some(None),
-        Scalar::String(s) => Some(if js_trim(s).is_empty() { None } else { Some(trimmed(s)) }),
-        other => {
-            e.add(
-                slot(SLOT_ERROR, 0),
-                IssueCode::InvalidType,
-                &["error"],
-                text!("\"error\" must be a string or null, found ", other.type_name()),
-            );
-            None
-        }
-    };
-
-    let mut list = e.list;
-    list.extend(raw.found.into_iter().filter(|(_, i)| i.is_error()));
-    if !list.is_empty() {
-        return Checked::Invalid(
-            crate::sort::sort_by_key(list, |(s, _)| u64::from(*s)).into_iter().map(|(_, i)| i).collect(),
-        );
-    }
-    let (
-        Some(id),
-        Some(status),
-        Ok(Some(created_at)),
-        Ok(started_at),
-        Ok(finished_at),
-        Some(completion_ratio),
-        Some(query_size),
-        true,
-        Some(error),
-    ) = (id, status, created, started, finished, ratio, query_size, rows_ok, error)
-    else {
-        // Unreachable: every None above reported an error. Say so rather than panic.
-        return Checked::Invalid(vec![Issue::new(IssueCode::InvalidType, base.path(), "run could not be read")]);
-    };
-    let keep = mode == UnknownFields::Keep;
-    let take = |v: Vec<(Cow<'a, str>, Option<Value>)>| -> Vec<(Cow<'a, str>, Value)> {
-        if keep {
-            v.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect()
-        } else {
-            Vec::new()
-        }
-    };
-    let [c0, c1, c2] = raw.counts;
-    let run = ValidRun {
-        id,
-        status,
-        created_at,
-        started_at,
-        finished_at,
-        completion_ratio,
-        query_size,
-        rows,
-        error,
-        extra: take(raw.unknown),
-        counts_extra: [take(c0.unknown), take(c1.unknown), take(c2.unknown)],
-    };
-    let warnings = run.warnings(base);
-    Checked::Valid(run, warnings)
 }
 
 impl ValidRun<'_> {
@@ -878,6 +761,71 @@ impl ValidRun<'_> {
             error: self.error.as_ref().map(|e| e.to_string()),
             extra: owned(&self.extra),
         }
+    }
+}
+
+impl ValidRun<'_> {
+    /// A field's value (the inverse of [`ValidRun::put`]).
+    #[inline]
+    pub fn get(&self, field: Field) -> FieldValue<'_> {
+        let rows = |c: usize| self.rows.get(c).copied().unwrap_or_default();
+        match field {
+            Field::Id => FieldValue::Id(Cow::Borrowed(&*self.id)),
+            Field::Status => FieldValue::Status(self.status),
+            Field::CreatedAt => FieldValue::Time(Some(self.created_at)),
+            Field::StartedAt => FieldValue::Time(self.started_at),
+            Field::FinishedAt => FieldValue::Time(self.finished_at),
+            Field::CompletionRatio => FieldValue::Number(self.completion_ratio),
+            Field::QuerySize => FieldValue::Count(self.query_size),
+            Field::PlannedRows => FieldValue::Rows(rows(0)),
+            Field::SuccessfulRows => FieldValue::Rows(rows(1)),
+            Field::FailedRows => FieldValue::Rows(rows(2)),
+            Field::Error => FieldValue::Message(self.error.as_deref().map(Cow::Borrowed)),
+        }
+    }
+}
+
+/// A normalized field's value, for the writer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Normalized<'r> {
+    /// The normalized id.
+    Text(&'r str),
+    /// The status.
+    Status(SyncRunStatus),
+    /// A canonical timestamp or an error message; `None` is null.
+    OptText(Option<&'r str>),
+    /// A ratio (`completionRatio`).
+    Number(f64),
+    /// A count (`querySize`).
+    Count(u64),
+    /// A row-count object.
+    Rows(&'r RowCounts),
+}
+
+impl SyncRun {
+    /// A field's normalized value.
+    #[inline]
+    pub fn get(&self, field: Field) -> Normalized<'_> {
+        match field {
+            Field::Id => Normalized::Text(&self.id),
+            Field::Status => Normalized::Status(self.status),
+            Field::CreatedAt => Normalized::Text(&self.created_at),
+            Field::StartedAt => Normalized::OptText(self.started_at.as_deref()),
+            Field::FinishedAt => Normalized::OptText(self.finished_at.as_deref()),
+            Field::CompletionRatio => Normalized::Number(self.completion_ratio),
+            Field::QuerySize => Normalized::Count(self.query_size),
+            Field::PlannedRows => Normalized::Rows(&self.planned_rows),
+            Field::SuccessfulRows => Normalized::Rows(&self.successful_rows),
+            Field::FailedRows => Normalized::Rows(&self.failed_rows),
+            Field::Error => Normalized::OptText(self.error.as_deref()),
+        }
+    }
+}
+
+impl RowCounts {
+    /// The three counts in [`OPS`] order.
+    pub fn ops(&self) -> [u64; 3] {
+        [self.added_count, self.changed_count, self.removed_count]
     }
 }
 

@@ -64,6 +64,8 @@ pub fn sort<T: Radix>(v: &mut Vec<T>) {
 }
 
 /// Sort `v` ascending (in its own allocation: the keys are made in place).
+// The sign bit flipped on the two's-complement bits: an order-preserving reinterpretation.
+#[allow(clippy::cast_sign_loss, clippy::cast_possible_wrap)]
 pub fn sort_i64(v: &mut Vec<i64>) {
     // Flipping the sign bit orders i64 as u64.
     let mut keys: Vec<u64> = std::mem::take(v).into_iter().map(|x| (x as u64) ^ (1 << 63)).collect();

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::batch::{RecordCounts, Sink, Tally};
 use crate::issue::Issue;
 use crate::run::{at, ser_ratio, SyncRunStatus, ValidRun};
 use crate::timestamp::{day_of, format_timestamp, write_date};
@@ -11,9 +12,13 @@ use crate::timestamp::{day_of, format_timestamp, write_date};
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 pub struct RowTotals {
+    /// Rows of the `added` operation.
     pub added: u64,
+    /// Rows of the `changed` operation.
     pub changed: u64,
+    /// Rows of the `removed` operation.
     pub removed: u64,
+    /// `added + changed + removed`.
     pub total: u64,
 }
 
@@ -38,8 +43,11 @@ impl RowTotals {
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 pub struct Rows {
+    /// Rows planned (the run's `plannedRows`, SPEC §2).
     pub planned: RowTotals,
+    /// Rows synced (the run's `successfulRows`).
     pub successful: RowTotals,
+    /// Rows rejected (the run's `failedRows`).
     pub failed: RowTotals,
 }
 
@@ -49,17 +57,25 @@ pub struct Rows {
 #[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct RunSummary {
+    /// The normalized id (SPEC §2: a string; an integer id as its decimal digits).
     pub id: String,
+    /// The lowercase status (SPEC §2.1).
     pub status: SyncRunStatus,
+    /// Whether the status is terminal (SPEC §2.1).
     pub terminal: bool,
+    /// Whether the run counts as succeeded (SPEC §2.1; `warning` not with `warningIsFailure`).
     pub succeeded: bool,
+    /// Canonical `createdAt` (SPEC §2.2).
     pub created_at: String,
+    /// Canonical `startedAt`; null when the run has none (queued or cancelled, SPEC §2).
     pub started_at: Option<String>,
+    /// Canonical `finishedAt`; null when the run has none (in progress, SPEC §2).
     pub finished_at: Option<String>,
     /// `finishedAt − startedAt`; null if either is null or the difference is negative.
     pub duration_ms: Option<i64>,
     /// `startedAt − createdAt`; null if either is null or the difference is negative.
     pub queued_ms: Option<i64>,
+    /// Planned, successful and failed rows, each with its total (SPEC §4).
     pub rows: Rows,
     /// `successful.total + failed.total`.
     pub attempted_rows: u64,
@@ -69,9 +85,12 @@ pub struct RunSummary {
     pub failure_rate: Option<f64>,
     /// `attemptedRows / (durationMs / 1000)`; null when the duration is null or 0.
     pub rows_per_second: Option<f64>,
+    /// The run's `completionRatio`, in [0, 1] (`-0` written as `0`).
     #[serde(serialize_with = "ser_ratio")]
     pub completion_ratio: f64,
+    /// The run's `querySize`: rows the sync's query returned.
     pub query_size: u64,
+    /// The error message trimmed of white space; null when missing, null or blank (SPEC §2).
     pub error: Option<String>,
     /// The run's warnings.
     pub issues: Vec<Issue>,
@@ -83,13 +102,21 @@ pub struct RunSummary {
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 pub struct Stats {
+    /// How many values the figures are over.
     pub count: u64,
+    /// The smallest value; null when `count` is 0.
     pub min: Option<i64>,
+    /// SPEC §5: the 50th percentile (nearest rank); null when `count` is 0.
     pub p50: Option<i64>,
+    /// SPEC §5: the 90th percentile (nearest rank); null when `count` is 0.
     pub p90: Option<i64>,
+    /// SPEC §5: the 95th percentile (nearest rank); null when `count` is 0.
     pub p95: Option<i64>,
+    /// SPEC §5: the 99th percentile (nearest rank); null when `count` is 0.
     pub p99: Option<i64>,
+    /// The largest value; null when `count` is 0.
     pub max: Option<i64>,
+    /// The float sum divided by `count`, unrounded (SPEC §5); null when `count` is 0.
     pub mean: Option<f64>,
 }
 
@@ -140,8 +167,11 @@ impl Stats {
 #[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct Latest {
+    /// The run's normalized id.
     pub id: String,
+    /// The run's status.
     pub status: SyncRunStatus,
+    /// The run's canonical `createdAt`.
     pub created_at: String,
 }
 
@@ -151,8 +181,11 @@ pub struct Latest {
 #[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct LastSuccess {
+    /// The run's normalized id.
     pub id: String,
+    /// The run's canonical `createdAt`.
     pub created_at: String,
+    /// The run's canonical `finishedAt` (what §9's `freshness` rule measures from); null when it has none.
     pub finished_at: Option<String>,
 }
 
@@ -162,10 +195,15 @@ pub struct LastSuccess {
 #[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct LastFailure {
+    /// The run's normalized id.
     pub id: String,
+    /// The run's status: `failed`, `cancelled`, `interrupted`, or `warning` with `warningIsFailure`.
     pub status: SyncRunStatus,
+    /// The run's canonical `createdAt`.
     pub created_at: String,
+    /// The run's canonical `finishedAt`; null when it has none.
     pub finished_at: Option<String>,
+    /// The run's error message (trimmed); null when it has none.
     pub error: Option<String>,
 }
 
@@ -175,13 +213,19 @@ pub struct LastFailure {
 #[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct LastTerminal {
+    /// The run's normalized id.
     pub id: String,
+    /// The run's status (one of the five terminal ones, SPEC §2.1).
     pub status: SyncRunStatus,
+    /// The run's canonical `createdAt`.
     pub created_at: String,
+    /// The run's canonical `finishedAt`; null when it has none.
     pub finished_at: Option<String>,
     /// As in the run's summary (SPEC §4).
     pub duration_ms: Option<i64>,
+    /// The run's `querySize` (what §9's `volume` rule compares with `querySize.p50`).
     pub query_size: u64,
+    /// `successful.total + failed.total` of the run (SPEC §4).
     pub attempted_rows: u64,
     /// `rows.failed.total` of the run.
     pub failed_rows: u64,
@@ -197,8 +241,11 @@ pub struct LastTerminal {
 pub struct TopError {
     /// The message with every run of ASCII digits replaced by `#`.
     pub pattern: String,
+    /// How many valid runs have an error message of this pattern.
     pub count: u64,
+    /// The message of the group's most recent run (SPEC §5 "most recent").
     pub last_message: String,
+    /// The id of the group's most recent run.
     pub last_run_id: String,
 }
 
@@ -210,10 +257,15 @@ pub struct TopError {
 pub struct Daily {
     /// `YYYY-MM-DD`.
     pub date: String,
+    /// Valid runs created that day.
     pub runs: u64,
+    /// Of those, runs that succeeded (SPEC §2.1).
     pub succeeded: u64,
+    /// Of those, terminal runs that did not succeed.
     pub failed: u64,
+    /// Attempted rows (successful + failed) of the day's runs.
     pub attempted_rows: u64,
+    /// Failed rows (`rows.failed.total`) of the day's runs.
     pub failed_rows: u64,
 }
 
@@ -222,14 +274,23 @@ pub struct Daily {
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 pub struct ByStatus {
+    /// Runs with status `success`.
     pub success: u64,
+    /// Runs with status `warning`.
     pub warning: u64,
+    /// Runs with status `failed`.
     pub failed: u64,
+    /// Runs with status `cancelled`.
     pub cancelled: u64,
+    /// Runs with status `interrupted`.
     pub interrupted: u64,
+    /// Runs with status `queued`.
     pub queued: u64,
+    /// Runs with status `querying`.
     pub querying: u64,
+    /// Runs with status `processing`.
     pub processing: u64,
+    /// Runs with status `reporting`.
     pub reporting: u64,
 }
 
@@ -246,41 +307,67 @@ impl ByStatus {
 #[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct BatchSummary {
+    /// Records read: `valid + invalid + duplicates`.
     pub records: u64,
+    /// Valid runs that enter the figures, duplicates left out.
     pub valid: u64,
+    /// Records with at least one error issue.
     pub invalid: u64,
+    /// Valid runs whose id an earlier valid run had (`duplicate_id`, SPEC §3.2).
     pub duplicates: u64,
+    /// The envelope's `hasMore`; null without an envelope or when it is not a boolean (SPEC §5).
     pub has_more: Option<bool>,
+    /// Valid runs per status, all nine keys (SPEC §2.1).
     pub by_status: ByStatus,
+    /// Valid runs whose status is terminal.
     pub terminal: u64,
+    /// Valid runs still in progress (`queued`, `querying`, `processing`, `reporting`).
     pub in_progress: u64,
+    /// Valid runs that succeeded (SPEC §2.1).
     pub succeeded: u64,
+    /// Terminal runs that did not succeed: `terminal − succeeded`.
     pub failed: u64,
     /// `succeeded / terminal`; null when no run is terminal.
     pub success_rate: Option<f64>,
+    /// Rows of every valid run, summed per kind and operation.
     pub rows: Rows,
+    /// `rows.successful.total + rows.failed.total`.
     pub attempted_rows: u64,
+    /// Skipped rows of every valid run, summed (SPEC §4).
     pub skipped_rows: u64,
     /// Failed rows / attempted rows; null when nothing was attempted.
     pub failure_rate: Option<f64>,
+    /// Run durations in ms (`finishedAt − startedAt`) over the runs that have one.
     pub duration_ms: Stats,
+    /// Queue times in ms (`startedAt − createdAt`) over the runs that have one.
     pub queued_ms: Stats,
+    /// The earliest `createdAt` of the valid runs, canonical; null when there are none.
     pub first_created_at: Option<String>,
+    /// The latest `createdAt` of the valid runs, canonical; null when there are none.
     pub last_created_at: Option<String>,
+    /// The most recent valid run (by `createdAt`, ties to the later input); null when there are none.
     pub latest: Option<Latest>,
+    /// The most recent succeeded run; null when none succeeded.
     pub last_success: Option<LastSuccess>,
+    /// The most recent terminal run that did not succeed; null when there is none.
     pub last_failure: Option<LastFailure>,
     /// Consecutive not-succeeded terminal runs, counted back from the most recent terminal run.
     pub failure_streak: u64,
+    /// At most 10 groups of error messages, by count descending, then pattern (SPEC §5).
     pub top_errors: Vec<TopError>,
+    /// Per UTC day of `createdAt`, ascending.
     pub daily: Vec<Daily>,
     /// The most recent terminal run; null when no valid run is terminal.
     pub last_terminal: Option<LastTerminal>,
     /// Over every valid run's `querySize`.
     pub query_size: Stats,
+    /// Error issues over all records, never truncated.
     pub error_count: u64,
+    /// Warning issues over all records, never truncated.
     pub warning_count: u64,
+    /// The issues in input order, at most option `maxIssues` (default 1000).
     pub issues: Vec<Issue>,
+    /// Whether issues were left out of `issues` because of `maxIssues`.
     pub issues_truncated: bool,
 }
 
@@ -462,7 +549,7 @@ impl Days {
         // Days of RFC 3339 years 0000-9999 are within ±2^22: offset into the order's 40-bit keys.
         // The list stays far below its 2^24 positions: at most twice the distinct days (3.7
         // million in those years) plus 64.
-        let key = |d: i64| d.saturating_add(1 << 39).clamp(0, (1 << 40) - 1) as u64;
+        let key = |d: i64| u64::try_from(d.saturating_add(1 << 39).clamp(0, (1 << 40) - 1)).unwrap_or(0);
         let positions = crate::sort::order(self.list.iter().map(|(d, _)| key(*d)).collect());
         let mut merged: Vec<(i64, Day)> = Vec::with_capacity(self.list.len());
         for i in positions {
@@ -535,6 +622,7 @@ pub fn error_pattern(message: &str) -> String {
 }
 
 impl Figures {
+    /// Figures of no run yet; `warning_is_failure` is the option `warningIsFailure` (SPEC §2.1).
     pub fn new(warning_is_failure: bool) -> Figures {
         Figures { warning_is_failure, ..Figures::default() }
     }
@@ -724,6 +812,49 @@ impl Figures {
                 }
             })
             .collect();
+    }
+}
+
+impl Sink for Figures {
+    fn run(&mut self, run: &ValidRun<'_>, position: u64) {
+        self.add(run, position);
+    }
+}
+
+impl BatchSummary {
+    /// The batch's counts. (Not a member: SPEC §5 places `errorCount` and `warningCount` at the
+    /// end of a summary, after the figures, where `NormalizeRunsResult` has them with the rest.)
+    pub fn counts(&self) -> RecordCounts {
+        RecordCounts {
+            records: self.records,
+            valid: self.valid,
+            invalid: self.invalid,
+            duplicates: self.duplicates,
+            has_more: self.has_more,
+            error_count: self.error_count,
+            warning_count: self.warning_count,
+        }
+    }
+}
+
+impl Tally {
+    /// The batch summary, with these counts and issues and the given figures.
+    pub fn summary(self, figures: Figures) -> BatchSummary {
+        let c = self.counts;
+        let mut out = BatchSummary {
+            records: c.records,
+            valid: c.valid,
+            invalid: c.invalid,
+            duplicates: c.duplicates,
+            has_more: c.has_more,
+            error_count: c.error_count,
+            warning_count: c.warning_count,
+            issues: self.issues,
+            issues_truncated: self.issues_truncated,
+            ..BatchSummary::default()
+        };
+        figures.finish(&mut out);
+        out
     }
 }
 

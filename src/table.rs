@@ -2,12 +2,33 @@
 //! error patterns). Small open-addressing tables instead of the standard library's: hashbrown
 //! was compiled once per key type (four copies, 7 KB of the .wasm before inlining), and its
 //! string hashing is keyed by `RandomState`, which on wasm32-unknown-unknown has no random source.
-//! Here every hash is keyed by the instance's random seed (`batch::set_hash_seed`), so
+//! Here every hash is keyed by the instance's random seed ([`set_hash_seed`]), so
 //! colliding keys cannot be prepared in advance.
 
 use std::hash::{Hash, Hasher};
 
-use crate::batch::hash_seed;
+static HASH_SEED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Seed every hash of the crate (this module; the wasm boundary does it from `Math.random`
+/// before its first call; native builds seed from the standard library's random keys on first use).
+pub fn set_hash_seed(seed: u64) {
+    HASH_SEED.store(seed | 1, std::sync::atomic::Ordering::Relaxed);
+}
+
+pub(crate) fn hash_seed() -> u64 {
+    let seed = HASH_SEED.load(std::sync::atomic::Ordering::Relaxed);
+    if seed != 0 {
+        return seed;
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use std::hash::BuildHasher;
+        set_hash_seed(std::collections::hash_map::RandomState::new().hash_one(0x5eed_u64));
+    }
+    #[cfg(target_arch = "wasm32")]
+    set_hash_seed(0x9E37_79B9_7F4A_7C15);
+    HASH_SEED.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 /// Murmur3's 64-bit finalizer: every input bit affects every output bit.
 pub fn fmix64(mut k: u64) -> u64 {
@@ -78,6 +99,7 @@ impl U64Set {
             self.grow();
         }
         let mask = self.slots.len() - 1;
+        #[allow(clippy::cast_possible_truncation)] // the hash's low bits index the table
         let mut i = fmix64(key ^ hash_seed()) as usize & mask;
         loop {
             match self.slots.get_mut(i) {
@@ -122,6 +144,7 @@ impl<K, V> Default for StrMap<K, V> {
 /// is compiled once for every kind of map.
 fn probe(index: &[u32], hashes: &[u64], h: u64, same: &dyn Fn(usize) -> bool) -> Result<usize, usize> {
     let mask = index.len().wrapping_sub(1);
+    #[allow(clippy::cast_possible_truncation)] // the hash's low bits index the table
     let mut i = h as usize & mask;
     loop {
         match index.get(i) {
@@ -140,6 +163,7 @@ fn probe(index: &[u32], hashes: &[u64], h: u64, same: &dyn Fn(usize) -> bool) ->
 /// Index entry number `e` (hash `h`) at the first empty slot of its probe sequence.
 fn place(index: &mut [u32], h: u64, e: usize) {
     let mask = index.len().wrapping_sub(1);
+    #[allow(clippy::cast_possible_truncation)] // the hash's low bits index the table
     let mut i = h as usize & mask;
     while index.get(i).is_some_and(|&s| s != 0) {
         i = (i + 1) & mask;

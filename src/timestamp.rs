@@ -374,7 +374,7 @@ fn year4(y: i64) -> Option<[u8; 4]> {
 #[cold]
 fn push_expanded_year(y: i64, out: &mut String) {
     let mut digits = String::new();
-    crate::out::unsigned(y.unsigned_abs(), &mut digits);
+    crate::write::unsigned(y.unsigned_abs(), &mut digits);
     out.push(if y < 0 { '-' } else { '+' });
     for _ in digits.len()..6 {
         out.push('0');

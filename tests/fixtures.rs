@@ -17,9 +17,12 @@ const LEGACY: &str = include_str!("data/legacy-row-keys.json");
 #[test]
 fn fixture_current_numeric_ids() {
     let out = normalize_runs(CURRENT.as_bytes(), &opts());
-    assert_eq!((out.records, out.valid, out.invalid, out.duplicates, out.has_more), (2, 2, 0, 0, Some(false)));
+    assert_eq!(
+        (out.counts.records, out.counts.valid, out.counts.invalid, out.counts.duplicates, out.counts.has_more),
+        (2, 2, 0, 0, Some(false))
+    );
     assert_eq!(cp(&out.issues), ex(&[("started_before_created", "/data/1/startedAt")]));
-    assert_eq!((out.error_count, out.warning_count), (0, 1));
+    assert_eq!((out.counts.error_count, out.counts.warning_count), (0, 1));
     assert_eq!(
         val(&out.runs[0]),
         json!({
@@ -61,7 +64,7 @@ fn fixture_current_summary() {
 #[test]
 fn fixture_2023_string_ids() {
     let out = normalize_runs(STRING_IDS.as_bytes(), &opts());
-    assert_eq!((out.records, out.valid, out.invalid), (2, 2, 0));
+    assert_eq!((out.counts.records, out.counts.valid, out.counts.invalid), (2, 2, 0));
     assert_eq!(cp(&out.issues), ex(&[("started_before_created", "/data/1/startedAt")]));
     assert_eq!(out.runs, normalize_runs(CURRENT.as_bytes(), &opts()).runs);
 }
@@ -70,7 +73,7 @@ fn fixture_2023_string_ids() {
 #[test]
 fn fixture_numeric_id_no_has_more() {
     let out = normalize_runs(NUMERIC_ID.as_bytes(), &opts());
-    assert_eq!((out.records, out.valid, out.invalid, out.has_more), (1, 1, 0, None));
+    assert_eq!((out.counts.records, out.counts.valid, out.counts.invalid, out.counts.has_more), (1, 1, 0, None));
     assert!(out.issues.is_empty(), "{:?}", out.issues);
     assert_eq!(out.runs[0].id, "987654321");
     assert_eq!(val(&out.runs[0])["completionRatio"], json!(1));
@@ -84,7 +87,7 @@ fn fixture_numeric_id_no_has_more() {
 #[test]
 fn fixture_off_spec_stub() {
     let out = normalize_runs(OFF_SPEC.as_bytes(), &opts());
-    assert_eq!((out.records, out.valid, out.invalid), (1, 0, 1));
+    assert_eq!((out.counts.records, out.counts.valid, out.counts.invalid), (1, 0, 1));
     assert_eq!(
         cp(&out.issues),
         ex(&[
@@ -104,7 +107,7 @@ fn fixture_off_spec_stub() {
 #[test]
 fn fixture_legacy_row_keys() {
     let out = normalize_runs(LEGACY.as_bytes(), &opts());
-    assert_eq!((out.records, out.valid, out.invalid), (1, 0, 1));
+    assert_eq!((out.counts.records, out.counts.valid, out.counts.invalid), (1, 0, 1));
     let mut expected = Vec::new();
     for kind in ["plannedRows", "successfulRows", "failedRows"] {
         for op in ["addedCount", "changedCount", "removedCount"] {

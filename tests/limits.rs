@@ -98,7 +98,11 @@ fn batch_everywhere(what: &str, text: Vec<u8>, options: Options, limit: Duration
     within(&what.clone(), limit, SMALL_STACK, move || {
         let whole = summarize_runs(&text, &options);
         let n = normalize_runs(&text, &options);
-        assert_eq!((n.records, n.valid, n.invalid), (whole.records, whole.valid, whole.invalid), "{what}: normalize");
+        assert_eq!(
+            (n.counts.records, n.counts.valid, n.counts.invalid),
+            (whole.records, whole.valid, whole.invalid),
+            "{what}: normalize"
+        );
         assert_eq!(n.issues, whole.issues, "{what}: normalize_runs issues");
         for chunk in [1 << 16, 4096] {
             let s = stream(&text, chunk, &options);
@@ -638,7 +642,7 @@ fn distinct_ids_are_never_duplicates() {
     let text = format!("[{}, {}]", base_run().replace("run-1", a), base_run().replace("run-1", b));
     let n = normalize_runs(text.as_bytes(), &opts());
     let ids: Vec<&str> = n.runs.iter().map(|r| r.id.as_str()).collect();
-    assert_eq!((n.valid, n.duplicates, ids), (2, 0, vec![a, b]), "issues: {:?}", n.issues);
+    assert_eq!((n.counts.valid, n.counts.duplicates, ids), (2, 0, vec![a, b]), "issues: {:?}", n.issues);
     let s = summarize_runs(text.as_bytes(), &opts());
     assert_eq!((s.valid, s.duplicates), (2, 0));
     assert_eq!(stream(text.as_bytes(), 7, &opts()).valid, 2);
@@ -662,7 +666,7 @@ fn max_bytes_is_input_too_large_with_nothing_read() {
                 assert_only("summarize_runs", &s, IssueCode::InputTooLarge);
                 assert_eq!(s.issues[0].path, "");
                 let nr = normalize_runs(&text, &options);
-                assert_eq!((nr.records, nr.runs.len(), codes(&nr.issues)), (0, 0, vec!["input_too_large"]));
+                assert_eq!((nr.counts.records, nr.runs.len(), codes(&nr.issues)), (0, 0, vec!["input_too_large"]));
                 // SPEC §3.1: a stream's maxBytes bounds the one document, without the byte order mark.
                 let document = text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&text).len() as u64;
                 for chunk in [1, 7, text.len()] {

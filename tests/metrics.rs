@@ -250,3 +250,33 @@ fn spec10_read_back_options() {
     assert_eq!(text, format_metrics(&s, &labels(&[("b", "1"), ("a", "2")]), Some(&health)));
     assert!(text.contains("syncrun_records{b=\"1\",a=\"2\"} 3\n"));
 }
+
+// SPEC §10: the options are read in one pass with their `health`, and what is wrong is reported
+// as when `health` was read in a second one: text that is not JSON first (wherever it breaks),
+// then the labels, then the health; a `health` given twice counts the first time.
+#[test]
+fn spec10_options_health_read_with_the_labels() {
+    let s = hand_batch();
+    let summary = syncrun::out::to_json(&s);
+    let health = syncrun::out::to_json(&check_health(&s, &HealthOptions { now: 0, rules: Rules::default() }));
+    let run = |options: String| syncrun::format_metrics(summary.as_bytes(), Some(options.as_bytes()));
+    let bad_health = r#"{"status": "ok", "checks": [1]}"#;
+    let e = run(format!(r#"{{"health": {bad_health}, "labels": {{"a": 1}}}}"#)).unwrap_err();
+    assert_eq!((e.code, e.message.as_str()), (MisuseCode::InvalidOption, "label a must have a string value"));
+    let e = run(format!(r#"{{"health": {bad_health}, "labels": {{"a": "1"}}}}"#)).unwrap_err();
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (MisuseCode::InvalidSummary, "options.health.checks[0] must be an object")
+    );
+    let e = run(format!(r#"{{"health": {bad_health}, "labels": {{"a": "1"}},}}"#)).unwrap_err();
+    assert_eq!((e.code, e.message.as_str()), (MisuseCode::InvalidOption, "options is not JSON"));
+    let e = run(format!(r#"{{"health": {health}, "health": {bad_health} "#)).unwrap_err();
+    assert_eq!((e.code, e.message.as_str()), (MisuseCode::InvalidOption, "options is not JSON"));
+    let first = run(format!(r#"{{"health": {health}, "health": {bad_health}}}"#)).unwrap();
+    assert_eq!(
+        first,
+        format_metrics(&s, &[], Some(&check_health(&s, &HealthOptions { now: 0, rules: Rules::default() })))
+    );
+    let null = run(r#"{"health": null, "health": 1}"#.to_string()).unwrap();
+    assert_eq!(null, format_metrics(&s, &[], None));
+}

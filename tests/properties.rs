@@ -529,7 +529,7 @@ proptest! {
         for text2 in [json.clone(), serde_json::to_string_pretty(&run1).unwrap()] {
             let again = normalize_run(text2.as_bytes(), &o);
             prop_assert!(again.valid, "{}\n{:?}", text2, again.issues);
-            prop_assert_eq!(&again.issues, &n.issues, "the warnings changed");
+            prop_assert_eq!(placeless(again.issues.clone()), placeless(n.issues.clone()), "the warnings changed");
             prop_assert_eq!(val(&again.run), val(&Some(&run1)), "normalize is not idempotent");
             let v2 = validate_run(text2.as_bytes(), &o);
             prop_assert!(v2.valid && errors(&v2.issues) == 0);
@@ -626,7 +626,13 @@ fn expected(b: &Batch, o: &Options) -> Expected {
         };
         let line = lines.get(i).copied();
         let n = normalize_run(rec.as_bytes(), &single);
-        let mut issues = n.issues;
+        // Positions are the batch text's, not the record's alone (a syntax error's column
+        // within its NDJSON line is the same in both).
+        let mut issues: Vec<Issue> = n
+            .issues
+            .into_iter()
+            .map(|i| if i.code.as_str() == "invalid_json" { i } else { placeless(vec![i]).remove(0) })
+            .collect();
         match n.run {
             None => e.invalid += 1,
             Some(run) => {
@@ -650,6 +656,54 @@ fn expected(b: &Batch, o: &Options) -> Expected {
     e
 }
 
+/// Issues without line and column: for comparing the issues of two texts of the same runs.
+fn placeless(mut issues: Vec<Issue>) -> Vec<Issue> {
+    for i in &mut issues {
+        i.line = None;
+        i.column = None;
+    }
+    issues
+}
+
+/// SPEC §3: each issue of a JSON document that has a line and column is at the value its path
+/// names, or, when the path goes further than the text (a missing key), at the deepest value
+/// on it that exists. Checked with serde_json: the value read at the position is that value.
+/// `repeats_a_key`: the text has a `duplicate_key` issue, kept or not (maxIssues may have cut
+/// it from `issues`); serde_json keeps the last of a repeated key, the package the first, so
+/// such a text is not checked.
+fn check_positions(text: &str, issues: &[Issue], repeats_a_key: bool) -> Result<(), String> {
+    let text = text.trim_start_matches('\u{feff}');
+    let Ok(doc) = serde_json::from_str::<Value>(text) else { return Ok(()) };
+    if repeats_a_key || issues.iter().any(|i| i.code.as_str() == "duplicate_key") {
+        return Ok(());
+    }
+    let starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    for issue in issues {
+        let (Some(line), Some(column)) = (issue.line, issue.column) else { continue };
+        let start = starts[line as usize - 1];
+        let off = start + text[start..].chars().take(column as usize - 1).map(char::len_utf8).sum::<usize>();
+        let found = serde_json::Deserializer::from_str(&text[off..]).into_iter::<Value>().next();
+        let mut want = &doc;
+        for token in issue.path.split('/').skip(1) {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            let next = match want {
+                Value::Object(m) => m.get(&token),
+                Value::Array(a) => token.parse::<usize>().ok().and_then(|k| a.get(k)),
+                _ => None,
+            };
+            match next {
+                Some(v) => want = v,
+                None => break,
+            }
+        }
+        match found {
+            Some(Ok(v)) if &v == want => {}
+            other => return Err(format!("{issue:?} is at {other:?}, not at {want}")),
+        }
+    }
+    Ok(())
+}
+
 /// Issues compared without messages (they are for people, SPEC §3).
 fn shape_of(issues: &[Issue]) -> Vec<(String, String, Option<u64>, Option<u64>)> {
     issues.iter().map(|i| (i.code.as_str().to_string(), i.path.clone(), i.line, i.column)).collect()
@@ -666,27 +720,38 @@ proptest! {
         let o = text_options(&o, b.shape);
         let n = normalize_runs(b.text.as_bytes(), &o);
         let s = summarize_runs(b.text.as_bytes(), &o);
-        prop_assert_eq!(n.records, n.valid + n.invalid + n.duplicates);
-        prop_assert_eq!(n.records, b.records.len() as u64, "{}", b.text);
-        prop_assert_eq!(n.runs.len() as u64, n.valid);
+        prop_assert_eq!(n.counts.records, n.counts.valid + n.counts.invalid + n.counts.duplicates);
+        prop_assert_eq!(n.counts.records, b.records.len() as u64, "{}", b.text);
+        prop_assert_eq!(n.runs.len() as u64, n.counts.valid);
         prop_assert_eq!(
             (s.records, s.valid, s.invalid, s.duplicates, s.error_count, s.warning_count),
-            (n.records, n.valid, n.invalid, n.duplicates, n.error_count, n.warning_count)
+            (n.counts.records, n.counts.valid, n.counts.invalid, n.counts.duplicates, n.counts.error_count, n.counts.warning_count)
         );
         prop_assert_eq!(&s.issues, &n.issues);
         let e = expected(&b, &o);
-        prop_assert_eq!((n.valid, n.invalid, n.duplicates), (e.valid, e.invalid, e.duplicates), "{}", b.text);
+        prop_assert_eq!((n.counts.valid, n.counts.invalid, n.counts.duplicates), (e.valid, e.invalid, e.duplicates), "{}", b.text);
         let runs: Vec<Value> = n.runs.iter().map(val).collect();
         prop_assert_eq!(runs, e.runs, "runs differ from the records read one by one");
         let max = o.max_issues();
         let want_errors = e.issues.iter().filter(|i| i.is_error()).count() as u64;
-        prop_assert_eq!((n.error_count, n.warning_count), (want_errors, e.issues.len() as u64 - want_errors));
+        prop_assert_eq!((n.counts.error_count, n.counts.warning_count), (want_errors, e.issues.len() as u64 - want_errors));
         prop_assert_eq!(n.issues_truncated, e.issues.len() > max);
+        // Whether the text repeats a key: from every issue, before maxIssues cuts the list.
+        let repeats_a_key = e.issues.iter().any(|i| i.code.as_str() == "duplicate_key");
         let want: Vec<Issue> = e.issues.into_iter().take(max).collect();
-        prop_assert_eq!(shape_of(&n.issues), shape_of(&want), "{}", b.text);
+        if let Shape::Ndjson { .. } = b.shape {
+            prop_assert_eq!(shape_of(&n.issues), shape_of(&want), "{}", b.text);
+        } else {
+            // SPEC §3: every issue of a run in a JSON document has a line and a column.
+            prop_assert!(n.issues.iter().all(|i| i.line.is_some() && i.column.is_some()), "{:?}", n.issues);
+            prop_assert_eq!(shape_of(&placeless(n.issues.clone())), shape_of(&want), "{}", b.text);
+            if let Err(e) = check_positions(&b.text, &n.issues, repeats_a_key) {
+                prop_assert!(false, "{}\n{}", e, b.text);
+            }
+        }
         match b.shape {
-            Shape::Envelope { has_more, .. } => prop_assert_eq!(n.has_more, has_more),
-            _ => prop_assert_eq!(n.has_more, None),
+            Shape::Envelope { has_more, .. } => prop_assert_eq!(n.counts.has_more, has_more),
+            _ => prop_assert_eq!(n.counts.has_more, None),
         }
         // Every run handed out is valid again on its own.
         for run in &n.runs {
@@ -747,15 +812,15 @@ proptest! {
         // A parsed object cannot hold duplicate keys: compare only texts without them.
         prop_assume!(!from_text.issues.iter().any(|i| i.code.as_str() == "duplicate_key"));
         let sorted = |issues: &[Issue]| {
-            let mut v = shape_of(issues);
+            let mut v = shape_of(&placeless(issues.to_vec()));
             v.sort();
             v
         };
         for again in [serde_json::to_string(&value).unwrap(), serde_json::to_string_pretty(&value).unwrap()] {
             let n = normalize_runs(again.as_bytes(), &o);
             prop_assert_eq!(
-                (n.records, n.valid, n.invalid, n.duplicates, n.has_more, n.error_count, n.warning_count),
-                (from_text.records, from_text.valid, from_text.invalid, from_text.duplicates, from_text.has_more, from_text.error_count, from_text.warning_count)
+                (n.counts.records, n.counts.valid, n.counts.invalid, n.counts.duplicates, n.counts.has_more, n.counts.error_count, n.counts.warning_count),
+                (from_text.counts.records, from_text.counts.valid, from_text.counts.invalid, from_text.counts.duplicates, from_text.counts.has_more, from_text.counts.error_count, from_text.counts.warning_count)
             );
             prop_assert_eq!(val(&n.runs), val(&from_text.runs));
             prop_assert_eq!(sorted(&n.issues), sorted(&from_text.issues));

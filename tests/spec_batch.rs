@@ -21,7 +21,7 @@ fn fmt(f: Format) -> Options {
 
 /// Records, valid, invalid and the `(code, path)` of the issues.
 fn shape(out: &NormalizeRunsResult) -> (u64, u64, u64, Vec<(String, String)>) {
-    (out.records, out.valid, out.invalid, cp(&out.issues))
+    (out.counts.records, out.counts.valid, out.counts.invalid, cp(&out.issues))
 }
 
 // SPEC §1: a JSON array of runs; paths `/<i>/...`; hasMore null.
@@ -30,7 +30,7 @@ fn spec1_array_of_runs() {
     let out = normalize_runs(array(&runs3()).as_bytes(), &opts());
     assert_eq!(shape(&out), (3, 2, 1, ex(&[("unknown_status", "/1/status")])));
     assert_eq!(ids(&out), ["a", "c"]);
-    assert_eq!(out.has_more, None);
+    assert_eq!(out.counts.has_more, None);
     let out = normalize_runs(b"[]", &opts());
     assert_eq!(shape(&out), (0, 0, 0, ex(&[])));
     let out = normalize_runs(b" \n [ \n ] \n ", &opts());
@@ -43,7 +43,7 @@ fn spec1_envelope_with_has_more() {
     for (has_more, expected) in [(Some("true"), Some(true)), (Some("false"), Some(false)), (None, None)] {
         let out = normalize_runs(envelope(&runs3(), has_more).as_bytes(), &opts());
         assert_eq!(shape(&out), (3, 2, 1, ex(&[("unknown_status", "/data/1/status")])));
-        assert_eq!(out.has_more, expected, "{has_more:?}");
+        assert_eq!(out.counts.has_more, expected, "{has_more:?}");
         assert_eq!(ids(&out), ["a", "c"]);
     }
     // hasMore before data; other envelope keys ignored, whatever their value.
@@ -53,12 +53,12 @@ fn spec1_envelope_with_has_more() {
     );
     let out = normalize_runs(text.as_bytes(), &opts());
     assert_eq!(shape(&out), (3, 2, 1, ex(&[("unknown_status", "/data/1/status")])));
-    assert_eq!(out.has_more, Some(true));
+    assert_eq!(out.counts.has_more, Some(true));
     let out = normalize_runs(br#"{"data": []}"#, &opts());
-    assert_eq!((shape(&out), out.has_more), ((0, 0, 0, ex(&[])), None));
+    assert_eq!((shape(&out), out.counts.has_more), ((0, 0, 0, ex(&[])), None));
     // hasMore that is not a boolean: null, no issue (SPEC does not say; the code ignores it).
     let out = normalize_runs(br#"{"data": [], "hasMore": "yes"}"#, &opts());
-    assert_eq!((shape(&out), out.has_more), ((0, 0, 0, ex(&[])), None));
+    assert_eq!((shape(&out), out.counts.has_more), ((0, 0, 0, ex(&[])), None));
 }
 
 // SPEC §1: an envelope whose `data` is not an array is invalid_type at /data; records 0.
@@ -83,7 +83,7 @@ fn spec1_ndjson_with_blank_lines() {
     assert_eq!(shape(&out), (3, 2, 1, ex(&[("unknown_status", "/1/status")])));
     assert_eq!(out.issues[0].line, Some(5));
     assert_eq!(ids(&out), ["a", "c"]);
-    assert_eq!(out.has_more, None);
+    assert_eq!(out.counts.has_more, None);
 }
 
 // SPEC §1 / §3.1: a bad NDJSON line spoils only its record, with line and column.
@@ -107,7 +107,7 @@ fn spec1_single_run_is_a_batch_of_one() {
     assert_eq!(shape(&out), (1, 0, 1, ex(&[("unknown_status", "/status")])));
     // An empty object is a run (with every field missing), not an envelope.
     let out = normalize_runs(b"{}", &opts());
-    assert_eq!((out.records, out.invalid), (1, 1));
+    assert_eq!((out.counts.records, out.counts.invalid), (1, 1));
     assert!(out.issues.iter().all(|i| i.code == IssueCode::MissingField));
     // A run with a `data` key is read as an envelope: the object with a `data` key rule.
     let out = normalize_runs(R::base().push("data", "[]").text().as_bytes(), &opts());
@@ -121,19 +121,26 @@ fn spec1_auto_pretty_printed_json_is_json() {
     let pretty_array = format!("[\n  {},\n  {},\n  {}\n]\n", a.pretty("  "), b.pretty("  "), c.pretty("  "));
     let out = normalize_runs(pretty_array.as_bytes(), &opts());
     assert_eq!(shape(&out), (3, 2, 1, ex(&[("unknown_status", "/1/status")])));
-    assert_eq!(out.issues[0].line, None);
+    // SPEC §3: an issue of a JSON document has the line and column of the value its path names.
+    let (line, column) = (out.issues[0].line.unwrap() as usize, out.issues[0].column.unwrap() as usize);
+    let at: String = pretty_array.lines().nth(line - 1).unwrap().chars().skip(column - 1).collect();
+    assert!(at.starts_with("\"x\""), "line {line}, column {column}: {at}");
     let pretty_env =
         format!("{{\n  \"data\": [\n{},\n{}\n  ],\n  \"hasMore\": true\n}}", a.pretty("    "), c.pretty("    "));
     let out = normalize_runs(pretty_env.as_bytes(), &opts());
-    assert_eq!((shape(&out), out.has_more), ((2, 2, 0, ex(&[])), Some(true)));
+    assert_eq!((shape(&out), out.counts.has_more), ((2, 2, 0, ex(&[])), Some(true)));
     // A pretty run whose first line is `{`.
     let out = normalize_runs(a.pretty("").as_bytes(), &opts());
     assert_eq!(shape(&out), (1, 1, 0, ex(&[])));
-    // One non-blank line, with blank lines around: JSON, not NDJSON (no line numbers).
+    // One non-blank line, with blank lines around: JSON, not NDJSON.
     let text = format!("\n\n{}\n\n", array(&runs3()));
     let out = normalize_runs(text.as_bytes(), &opts());
     assert_eq!(shape(&out), (3, 2, 1, ex(&[("unknown_status", "/1/status")])));
-    assert_eq!(out.issues[0].line, None);
+    // (The issue has the line and column of its value in the document, SPEC §3; an NDJSON
+    // record's issue would have no column.)
+    assert_eq!(out.issues[0].line, Some(3));
+    let column = out.issues[0].column.unwrap() as usize;
+    assert!(text.lines().nth(2).unwrap().chars().skip(column - 1).collect::<String>().starts_with("\"x\""));
     // An array on its first line followed by more lines is NDJSON: each line a record.
     let text = format!("{}\n{}\n", array(std::slice::from_ref(&a)), c.text());
     let out = normalize_runs(text.as_bytes(), &opts());
@@ -199,7 +206,7 @@ fn spec1_byte_order_mark_is_skipped() {
         let plain = normalize_runs(text.as_bytes(), &opts());
         let with = normalize_runs(&bom(&text), &opts());
         assert_eq!(with, plain);
-        assert_eq!(with.records, 3);
+        assert_eq!(with.counts.records, 3);
     }
     // NDJSON line and column are unchanged by the mark.
     let text = format!("{}\n{{oops\n{}", a.text(), c.text());
@@ -222,7 +229,7 @@ fn spec1_invalid_utf8_batch() {
     let out = normalize_runs(&bytes, &opts());
     assert_eq!(shape(&out), (0, 0, 0, ex(&[("invalid_utf8", "")])));
     assert!(out.runs.is_empty());
-    assert_eq!((out.error_count, out.warning_count, out.issues[0].line), (1, 0, None));
+    assert_eq!((out.counts.error_count, out.counts.warning_count, out.issues[0].line), (1, 0, None));
 }
 
 // SPEC §1 / §3.1: text that is not JSON (outside NDJSON) — records 0, invalid_json with position.
@@ -253,10 +260,10 @@ fn spec1_max_bytes() {
     let text = array(&runs3());
     let n = text.len() as u64;
     let max = |m: u64| Options { max_bytes: Some(m), ..opts() };
-    assert_eq!(normalize_runs(text.as_bytes(), &max(n)).records, 3);
+    assert_eq!(normalize_runs(text.as_bytes(), &max(n)).counts.records, 3);
     let out = normalize_runs(text.as_bytes(), &max(n - 1));
     assert_eq!(shape(&out), (0, 0, 0, ex(&[("input_too_large", "")])));
-    assert_eq!(out.has_more, None);
+    assert_eq!(out.counts.has_more, None);
     let s = summarize_runs(text.as_bytes(), &max(0));
     assert_eq!((s.records, cp(&s.issues)), (0, ex(&[("input_too_large", "")])));
     // Counts the byte order mark and wins over invalid UTF-8.
@@ -327,13 +334,19 @@ fn spec5_max_issues_truncates_issues_not_counts() {
     let text = array(&runs);
     let with = |m: usize| Options { max_issues: Some(m), ..opts() };
     let full = normalize_runs(text.as_bytes(), &opts());
-    assert_eq!((full.error_count, full.warning_count, full.issues.len(), full.issues_truncated), (4, 2, 6, false));
+    assert_eq!(
+        (full.counts.error_count, full.counts.warning_count, full.issues.len(), full.issues_truncated),
+        (4, 2, 6, false)
+    );
     let exact = normalize_runs(text.as_bytes(), &with(6));
     assert_eq!((exact.issues.len(), exact.issues_truncated), (6, false));
     let cut = normalize_runs(text.as_bytes(), &with(3));
-    assert_eq!((cut.error_count, cut.warning_count, cut.issues.len(), cut.issues_truncated), (4, 2, 3, true));
+    assert_eq!(
+        (cut.counts.error_count, cut.counts.warning_count, cut.issues.len(), cut.issues_truncated),
+        (4, 2, 3, true)
+    );
     assert_eq!(cut.issues[..], full.issues[..3]);
-    assert_eq!((cut.records, cut.valid, cut.invalid), (4, 2, 2));
+    assert_eq!((cut.counts.records, cut.counts.valid, cut.counts.invalid), (4, 2, 2));
     let none = summarize_runs(text.as_bytes(), &with(0));
     assert_eq!((none.error_count, none.warning_count, none.issues.len(), none.issues_truncated), (4, 2, 0, true));
     // The default is 1000.

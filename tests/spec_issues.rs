@@ -14,6 +14,26 @@ fn one(issues: &[Issue]) -> &Issue {
     &issues[0]
 }
 
+/// SPEC §3: the issue of a text input has a line and column, at the value its path names, or,
+/// for a key that is not there, at the object that lacks it. Checked with serde_json: the value
+/// read at the position is the one the path (as far as it exists) names in the parsed text.
+fn placed(text: &str, i: &Issue) {
+    let (Some(line), Some(column)) = (i.line, i.column) else { panic!("no position: {i:?}") };
+    let start: usize = text.split_inclusive('\n').take(line as usize - 1).map(str::len).sum();
+    let off = start + text[start..].chars().take(column as usize - 1).map(char::len_utf8).sum::<usize>();
+    let found: serde_json::Value =
+        serde_json::Deserializer::from_str(&text[off..]).into_iter().next().unwrap().unwrap();
+    let doc: serde_json::Value = serde_json::from_str(text).unwrap();
+    let mut want = &doc;
+    for token in i.path.split('/').skip(1) {
+        match want.get(token).or_else(|| token.parse::<usize>().ok().and_then(|k| want.get(k))) {
+            Some(v) => want = v,
+            None => break,
+        }
+    }
+    assert_eq!(&found, want, "{i:?} in {text}");
+}
+
 fn error_opts() -> Options {
     Options { unknown_fields: Some(UnknownFields::Error), ..opts() }
 }
@@ -21,17 +41,21 @@ fn error_opts() -> Options {
 // SPEC §3: an issue is `{ severity, code, path, message, line, column }`; absent positions are null.
 #[test]
 fn spec3_issue_shape() {
-    let out = validate_run(R::base().set("querySize", "-1").text().as_bytes(), &opts());
+    let text = R::base().set("querySize", "-1").text();
+    let out = validate_run(text.as_bytes(), &opts());
     let v = val(&out.issues[0]);
     assert_eq!(v["severity"], json!("error"));
     assert_eq!(v["code"], json!("invalid_number"));
     assert_eq!(v["path"], json!("/querySize"));
     assert!(v["message"].as_str().is_some_and(|m| !m.is_empty()));
-    assert_eq!(v["line"], json!(null));
-    assert_eq!(v["column"], json!(null));
+    placed(&text, &out.issues[0]);
     let mut keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
     keys.sort();
     assert_eq!(keys, ["code", "column", "line", "message", "path", "severity"]);
+    // A position that is not known (the input was not read at all) is null, not absent.
+    let out = validate_run(text.as_bytes(), &Options { max_bytes: Some(3), ..opts() });
+    let v = val(&out.issues[0]);
+    assert_eq!((&v["code"], &v["line"], &v["column"]), (&json!("input_too_large"), &json!(null), &json!(null)));
 }
 
 // SPEC §3.1 / §3.2: errors are severity "error", warnings "warning".
@@ -120,7 +144,7 @@ fn spec3_1_invalid_json_ndjson_line() {
     let text =
         format!("{}\n{{\"id\": \"ü\", oops}}\n{}\n", R::base().s("id", "a").text(), R::base().s("id", "b").text());
     let out = normalize_runs(text.as_bytes(), &opts());
-    assert_eq!((out.records, out.valid, out.invalid), (3, 2, 1));
+    assert_eq!((out.counts.records, out.counts.valid, out.counts.invalid), (3, 2, 1));
     let i = one(&out.issues);
     assert_eq!((i.code, i.path.as_str()), (IssueCode::InvalidJson, "/1"));
     assert_eq!((i.line, i.column), (Some(2), Some(13)));
@@ -170,7 +194,7 @@ fn spec3_1_duplicate_key() {
     let text = r#"{"hasMore": true, "hasMore": false, "data": []}"#;
     let out = normalize_runs(text.as_bytes(), &opts());
     assert_eq!(cp(&out.issues), ex(&[("duplicate_key", "/hasMore")]));
-    assert_eq!(out.has_more, Some(true));
+    assert_eq!(out.counts.has_more, Some(true));
 }
 
 // SPEC §3.1 invalid_type: a run that is not an object; a batch that is not a batch.
@@ -183,7 +207,7 @@ fn spec3_1_invalid_type() {
     }
     let text = format!("[1, \"x\", null, [], {}]", R::base().text());
     let out = normalize_runs(text.as_bytes(), &opts());
-    assert_eq!((out.records, out.valid, out.invalid), (5, 1, 4));
+    assert_eq!((out.counts.records, out.counts.valid, out.counts.invalid), (5, 1, 4));
     assert_eq!(
         cp(&out.issues),
         ex(&[("invalid_type", "/0"), ("invalid_type", "/1"), ("invalid_type", "/2"), ("invalid_type", "/3")])
@@ -224,10 +248,11 @@ fn spec3_1_field_error_codes() {
         let out = validate_run(r.text().as_bytes(), &opts());
         assert!(!out.valid);
         let i = one(&out.issues);
-        assert_eq!(
-            (i.code.as_str(), i.path.as_str(), i.severity, i.line, i.column),
-            (code, path, Severity::Error, None, None)
-        );
+        assert_eq!((i.code.as_str(), i.path.as_str(), i.severity), (code, path, Severity::Error));
+        placed(&r.text(), i);
+        // Pretty-printed, the position follows the value to its line.
+        let pretty = r.pretty("  ");
+        placed(&pretty, one(&validate_run(pretty.as_bytes(), &opts()).issues));
     }
 }
 
@@ -269,7 +294,8 @@ fn spec3_1_input_too_large() {
 fn warnings(r: &R) -> Vec<(String, String)> {
     let out = validate_run(r.text().as_bytes(), &opts());
     assert!(out.valid, "{:?}", out.issues);
-    assert!(out.issues.iter().all(|i| i.severity == Severity::Warning && i.line.is_none()));
+    assert!(out.issues.iter().all(|i| i.severity == Severity::Warning));
+    out.issues.iter().for_each(|i| placed(&r.text(), i));
     cp(&out.issues)
 }
 
@@ -371,15 +397,14 @@ fn spec3_2_duplicate_id() {
     let a1 = R::base().s("id", "a").set("querySize", "1");
     let a2 = R::base().s("id", " a ").set("querySize", "2");
     let b = R::base().s("id", "A");
-    let out = normalize_runs(array(&[a1.clone(), b.clone(), a2.clone()]).as_bytes(), &opts());
-    assert_eq!((out.records, out.valid, out.invalid, out.duplicates), (3, 2, 0, 1));
+    let text = array(&[a1.clone(), b.clone(), a2.clone()]);
+    let out = normalize_runs(text.as_bytes(), &opts());
+    assert_eq!((out.counts.records, out.counts.valid, out.counts.invalid, out.counts.duplicates), (3, 2, 0, 1));
     let i = one(&out.issues);
-    assert_eq!(
-        (i.code, i.path.as_str(), i.severity, i.line),
-        (IssueCode::DuplicateId, "/2/id", Severity::Warning, None)
-    );
+    assert_eq!((i.code, i.path.as_str(), i.severity), (IssueCode::DuplicateId, "/2/id", Severity::Warning));
+    placed(&text, i);
     assert_eq!(out.runs.iter().map(|r| (r.id.as_str(), r.query_size)).collect::<Vec<_>>(), [("a", 1), ("A", 100)]);
-    assert_eq!(out.warning_count, 1);
+    assert_eq!(out.counts.warning_count, 1);
 
     // In an envelope the path has /data.
     let out = normalize_runs(envelope(&[a1.clone(), a2.clone()], None).as_bytes(), &opts());
@@ -389,14 +414,14 @@ fn spec3_2_duplicate_id() {
     let ids = [R::base().set("id", "42"), R::base().s("id", "42"), R::base().set("id", "42.0")];
     let out = normalize_runs(array(&ids).as_bytes(), &opts());
     assert_eq!(cp(&out.issues), ex(&[("duplicate_id", "/1/id"), ("duplicate_id", "/2/id")]));
-    assert_eq!(out.duplicates, 2);
+    assert_eq!(out.counts.duplicates, 2);
 
     // Only valid runs count: an invalid earlier run with the id does not make a duplicate, and an
     // invalid later one gets its errors only.
     let bad = R::base().s("id", "a").set("querySize", "-1");
     let out = normalize_runs(array(&[bad.clone(), a1.clone(), bad]).as_bytes(), &opts());
     assert_eq!(cp(&out.issues), ex(&[("invalid_number", "/0/querySize"), ("invalid_number", "/2/querySize")]));
-    assert_eq!((out.valid, out.invalid, out.duplicates), (1, 2, 0));
+    assert_eq!((out.counts.valid, out.counts.invalid, out.counts.duplicates), (1, 2, 0));
 
     // Long ids (64 code points) that differ only in the last character are not duplicates.
     let long = "x".repeat(63);
@@ -554,11 +579,11 @@ fn spec3_3_issues_in_input_order_of_runs() {
             ("failed_without_error", "/4/error"),
         ])
     );
-    assert_eq!((out.error_count, out.warning_count), (3, 3));
+    assert_eq!((out.counts.error_count, out.counts.warning_count), (3, 3));
 }
 
 // SPEC §3: every issue of an NDJSON record has its `line` (blank lines counted); `column` only
-// for invalid_json. Issues of arrays and envelopes have no position.
+// for invalid_json. Issues of arrays and envelopes have the line and column of their value.
 #[test]
 fn spec3_ndjson_issues_have_lines() {
     let a = R::base().s("id", "a");
@@ -581,11 +606,38 @@ fn spec3_ndjson_issues_have_lines() {
             ("invalid_json", "/3", Some(6), Some(8)),
         ]
     );
-    // The same runs as an array: no positions.
-    let out = normalize_runs(array(&[a.clone(), a]).as_bytes(), &opts());
-    assert_eq!((out.issues[0].line, out.issues[0].column), (None, None));
+    // The same runs as an array, and in a pretty envelope: at the duplicate's id.
+    let text = array(&[a.clone(), a.clone()]);
+    placed(&text, one(&normalize_runs(text.as_bytes(), &opts()).issues));
+    let text = format!("{{\n  \"data\": [\n{},\n{}\n  ]\n}}", a.pretty("    "), a.pretty("    "));
+    let i = one(&normalize_runs(text.as_bytes(), &opts()).issues).clone();
+    assert_eq!((i.path.as_str(), i.line), ("/data/1/id", Some(17)), "{text}");
+    placed(&text, &i);
     // NDJSON made by the helper: same as the array but with lines.
     let runs = [R::base().s("id", "x"), R::base().s("id", "x")];
     let out = normalize_runs(ndjson(&runs).as_bytes(), &opts());
     assert_eq!(out.issues.iter().map(|i| (i.path.as_str(), i.line)).collect::<Vec<_>>(), [("/1/id", Some(2))]);
+}
+
+// SPEC §3.3: a duplicate key is an error of its field, in the §2 table's order with the field's
+// other errors, before the errors of the fields after it (the first value counts).
+#[test]
+fn spec3_3_duplicate_key_before_the_next_fields_errors() {
+    let text = r#"{"id":"a","status":"bogus","status":"x","createdAt":"nope","createdAt":1,"startedAt":"2024-01-01T00:00:00Z",
+        "finishedAt":"2024-01-01T00:00:01Z","completionRatio":2,"querySize":1,"querySize":2,
+        "plannedRows":{"addedCount":1,"changedCount":0,"removedCount":0},
+        "successfulRows":{"addedCount":1,"changedCount":0,"removedCount":0},
+        "failedRows":{"addedCount":0,"changedCount":0,"removedCount":0},"id":"b"}"#;
+    assert_eq!(
+        cp(&validate_run(text.as_bytes(), &opts()).issues),
+        ex(&[
+            ("duplicate_key", "/id"),
+            ("unknown_status", "/status"),
+            ("duplicate_key", "/status"),
+            ("invalid_timestamp", "/createdAt"),
+            ("duplicate_key", "/createdAt"),
+            ("invalid_number", "/completionRatio"),
+            ("duplicate_key", "/querySize"),
+        ])
+    );
 }

@@ -1,7 +1,7 @@
 //! Shared by the fuzz targets: options from one byte and the invariants every result keeps.
 #![allow(dead_code)]
 
-use syncrun::{Format, Issue, Options, Severity, UnknownFields};
+use syncrun::{Format, Issue, Options, RecordCounts, Severity, UnknownFields};
 
 /// Options derived from one byte, so that the fuzzer explores every combination.
 pub fn options(b: u8) -> Options {
@@ -27,7 +27,14 @@ pub fn options(b: u8) -> Options {
         },
         // Small enough that the fuzzer reaches it (inputs are at most 64 KiB).
         max_bytes: if b & 0x80 != 0 { Some(512) } else { None },
+        from_value: false,
     }
+}
+
+/// Issues without line and column, to compare the issues of two texts of the same run (SPEC §3:
+/// positions are each text's own).
+pub fn placeless(issues: &[Issue]) -> Vec<Issue> {
+    issues.iter().map(|i| Issue { line: None, column: None, ..i.clone() }).collect()
 }
 
 pub fn errors(issues: &[Issue]) -> usize {
@@ -39,19 +46,8 @@ pub fn warnings(issues: &[Issue]) -> usize {
 }
 
 /// The counting invariants of every batch result (SPEC §3, §5, §8).
-#[allow(clippy::too_many_arguments)]
-pub fn check_counts(
-    what: &str,
-    options: &Options,
-    records: u64,
-    valid: u64,
-    invalid: u64,
-    duplicates: u64,
-    error_count: u64,
-    warning_count: u64,
-    issues: &[Issue],
-    truncated: bool,
-) {
+pub fn check_counts(what: &str, options: &Options, counts: &RecordCounts, issues: &[Issue], truncated: bool) {
+    let RecordCounts { records, valid, invalid, duplicates, error_count, warning_count, .. } = *counts;
     assert_eq!(records, valid + invalid + duplicates, "{what}: records != valid + invalid + duplicates");
     let listed_errors = errors(issues) as u64;
     let listed_warnings = warnings(issues) as u64;

@@ -14,37 +14,15 @@ fuzz_target!(|data: &[u8]| {
     let options = common::options(first);
 
     let n = normalize_runs(text, &options);
-    common::check_counts(
-        "normalize_runs",
-        &options,
-        n.records,
-        n.valid,
-        n.invalid,
-        n.duplicates,
-        n.error_count,
-        n.warning_count,
-        &n.issues,
-        n.issues_truncated,
-    );
-    assert_eq!(n.runs.len() as u64, n.valid, "runs.len() != valid");
+    common::check_counts("normalize_runs", &options, &n.counts, &n.issues, n.issues_truncated);
+    assert_eq!(n.runs.len() as u64, n.counts.valid, "runs.len() != valid");
 
     let s = summarize_runs(text, &options);
-    common::check_counts(
-        "summarize_runs",
-        &options,
-        s.records,
-        s.valid,
-        s.invalid,
-        s.duplicates,
-        s.error_count,
-        s.warning_count,
-        &s.issues,
-        s.issues_truncated,
-    );
+    common::check_counts("summarize_runs", &options, &s.counts(), &s.issues, s.issues_truncated);
     // Both functions read the batch the same way.
     assert_eq!(
-        (s.records, s.valid, s.invalid, s.duplicates, s.has_more, s.error_count, s.warning_count),
-        (n.records, n.valid, n.invalid, n.duplicates, n.has_more, n.error_count, n.warning_count),
+        s.counts(),
+        n.counts,
         "summarize_runs and normalize_runs disagree on counts"
     );
     assert_eq!(s.issues, n.issues, "summarize_runs and normalize_runs disagree on issues");
@@ -83,7 +61,7 @@ fuzz_target!(|data: &[u8]| {
         let text = serde_json::to_string(&n.runs).expect("runs serialize");
         let back = normalize_runs(text.as_bytes(), &Options { format: Some(Format::Json), max_bytes: None, ..single });
         assert_eq!(back.runs.len(), n.runs.len(), "re-reading the normalized runs lost some");
-        assert_eq!(back.invalid + back.duplicates, 0);
+        assert_eq!(back.counts.invalid + back.counts.duplicates, 0);
         assert_eq!(
             serde_json::to_value(&back.runs).ok(),
             serde_json::to_value(&n.runs).ok(),

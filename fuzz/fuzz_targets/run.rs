@@ -43,7 +43,11 @@ fuzz_target!(|data: &[u8]| {
     let json = serde_json::to_string(run).expect("a normalized run serializes");
     let again = normalize_run(json.as_bytes(), &single);
     assert!(again.valid, "normalized run {json} is not valid: {:?}", again.issues);
-    assert_eq!(again.issues, n.issues, "normalizing changed the warnings of {json}");
+    assert_eq!(
+        common::placeless(&again.issues),
+        common::placeless(&n.issues),
+        "normalizing changed the warnings of {json}"
+    );
     assert_eq!(
         serde_json::to_value(&again.run).ok(),
         serde_json::to_value(&n.run).ok(),
@@ -56,7 +60,7 @@ fuzz_target!(|data: &[u8]| {
     // The same run as a batch of one gives the same run and warnings.
     if options.unknown_fields() != UnknownFields::Keep {
         let batch = normalize_runs(json.as_bytes(), &Options { format: Some(Format::Json), ..single });
-        assert_eq!((batch.records, batch.valid), (1, 1), "a valid run read as a batch: {json}");
+        assert_eq!((batch.counts.records, batch.counts.valid), (1, 1), "a valid run read as a batch: {json}");
         assert_eq!(
             serde_json::to_value(&batch.runs).ok(),
             serde_json::to_value(vec![run]).ok(),

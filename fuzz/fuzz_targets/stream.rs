@@ -76,27 +76,11 @@ fuzz_target!(|data: &[u8]| {
     }
     let last = records.finish();
     let counts = last.counts.expect("finish gives the counts");
-    assert_eq!(
-        (counts.records, counts.valid, counts.invalid, counts.duplicates, counts.has_more),
-        (batch.records, batch.valid, batch.invalid, batch.duplicates, batch.has_more),
-        "RecordStream counts != normalize_runs counts"
-    );
-    assert_eq!((counts.error_count, counts.warning_count), (batch.error_count, batch.warning_count));
-    common::check_counts(
-        "RecordStream",
-        &all,
-        counts.records,
-        counts.valid,
-        counts.invalid,
-        counts.duplicates,
-        counts.error_count,
-        counts.warning_count,
-        &batch.issues,
-        batch.issues_truncated,
-    );
+    assert_eq!(counts, batch.counts, "RecordStream counts != normalize_runs counts");
+    common::check_counts("RecordStream", &all, &counts, &batch.issues, batch.issues_truncated);
     runs.push_str(&last.runs);
     // The one issue of an unreadable whole (SPEC §1): zero counts, and it replaces the rest.
-    let whole_failed = batch.records == 0
+    let whole_failed = batch.counts.records == 0
         && batch.issues.len() == 1
         && batch.issues.iter().all(|i| {
             matches!(i.code.as_str(), "invalid_json" | "invalid_utf8" | "input_too_large" | "invalid_type")

@@ -1,6 +1,33 @@
 /* tslint:disable */
 /* eslint-disable */
 
+/** How a batch text is read (SPEC §1). */
+export type BatchFormat = "json" | "ndjson";
+
+/** One status of SPEC §2.1 and what it means. */
+export interface RunStatusInfo {
+    status: SyncRunStatus;
+    /** The run has ended (success, warning, failed, cancelled, interrupted). */
+    terminal: boolean;
+    /** The run counts as succeeded: success and warning (warning not, with the option `warningIsFailure`). */
+    succeeded: boolean;
+}
+
+/** What `NormalizeStream.push` completed: valid, de-duplicated runs and the issues found. */
+export interface NormalizedChunk {
+    runs: SyncRun[];
+    issues: Issue[];
+}
+
+/** What `NormalizeStream.pushText` completed: the same runs as NDJSON text, ready to write. */
+export interface NormalizedText {
+    /** Each run's JSON text (as `JSON.stringify` writes it) and a line feed; `""` for none. */
+    runs: string;
+    issues: Issue[];
+}
+
+
+
 /** JSON text, UTF-8 bytes of JSON text, or an already parsed JSON value (SPEC §1). */
 export type SyncRunInput = string | Uint8Array | Record<string, unknown> | unknown[] | number | boolean | null;
 
@@ -31,8 +58,17 @@ export interface HealthChange {
      * A rule's name, or `"overall"` for the overall status.
      */
     rule: HealthRule | "overall";
+    /**
+     * The rule's status in the previous judgement; `unknown` when it was null or lacked the rule.
+     */
     from: HealthStatus;
+    /**
+     * The rule's status in the current judgement.
+     */
     to: HealthStatus;
+    /**
+     * How the status changed: `raised`, `escalated`, `eased` or `resolved`.
+     */
     change: HealthChangeKind;
     /**
      * The current check's message; for `"overall"`, a sentence naming the worst checks.
@@ -41,25 +77,24 @@ export interface HealthChange {
 }
 
 /**
- * Counts of a whole batch, as in `NormalizeRunsResult`.
- */
-export interface RecordCounts {
-    records: number;
-    valid: number;
-    invalid: number;
-    duplicates: number;
-    hasMore: boolean | null;
-    errorCount: number;
-    warningCount: number;
-}
-
-/**
  * Counts of one kind of rows, with their total.
  */
 export interface RowTotals {
+    /**
+     * Rows of the `added` operation.
+     */
     added: number;
+    /**
+     * Rows of the `changed` operation.
+     */
     changed: number;
+    /**
+     * Rows of the `removed` operation.
+     */
     removed: number;
+    /**
+     * `added + changed + removed`.
+     */
     total: number;
 }
 
@@ -68,13 +103,37 @@ export interface RowTotals {
  * `count` is 0.
  */
 export interface Stats {
+    /**
+     * How many values the figures are over.
+     */
     count: number;
+    /**
+     * The smallest value; null when `count` is 0.
+     */
     min: number | null;
+    /**
+     * SPEC §5: the 50th percentile (nearest rank); null when `count` is 0.
+     */
     p50: number | null;
+    /**
+     * SPEC §5: the 90th percentile (nearest rank); null when `count` is 0.
+     */
     p90: number | null;
+    /**
+     * SPEC §5: the 95th percentile (nearest rank); null when `count` is 0.
+     */
     p95: number | null;
+    /**
+     * SPEC §5: the 99th percentile (nearest rank); null when `count` is 0.
+     */
     p99: number | null;
+    /**
+     * The largest value; null when `count` is 0.
+     */
     max: number | null;
+    /**
+     * The float sum divided by `count`, unrounded (SPEC §5); null when `count` is 0.
+     */
     mean: number | null;
 }
 
@@ -82,39 +141,105 @@ export interface Stats {
  * Figures of a batch (SPEC §5).
  */
 export interface BatchSummary {
+    /**
+     * Records read: `valid + invalid + duplicates`.
+     */
     records: number;
+    /**
+     * Valid runs that enter the figures, duplicates left out.
+     */
     valid: number;
+    /**
+     * Records with at least one error issue.
+     */
     invalid: number;
+    /**
+     * Valid runs whose id an earlier valid run had (`duplicate_id`, SPEC §3.2).
+     */
     duplicates: number;
+    /**
+     * The envelope's `hasMore`; null without an envelope or when it is not a boolean (SPEC §5).
+     */
     hasMore: boolean | null;
+    /**
+     * Valid runs per status, all nine keys (SPEC §2.1).
+     */
     byStatus: ByStatus;
+    /**
+     * Valid runs whose status is terminal.
+     */
     terminal: number;
+    /**
+     * Valid runs still in progress (`queued`, `querying`, `processing`, `reporting`).
+     */
     inProgress: number;
+    /**
+     * Valid runs that succeeded (SPEC §2.1).
+     */
     succeeded: number;
+    /**
+     * Terminal runs that did not succeed: `terminal − succeeded`.
+     */
     failed: number;
     /**
      * `succeeded / terminal`; null when no run is terminal.
      */
     successRate: number | null;
+    /**
+     * Rows of every valid run, summed per kind and operation.
+     */
     rows: Rows;
+    /**
+     * `rows.successful.total + rows.failed.total`.
+     */
     attemptedRows: number;
+    /**
+     * Skipped rows of every valid run, summed (SPEC §4).
+     */
     skippedRows: number;
     /**
      * Failed rows / attempted rows; null when nothing was attempted.
      */
     failureRate: number | null;
+    /**
+     * Run durations in ms (`finishedAt − startedAt`) over the runs that have one.
+     */
     durationMs: Stats;
+    /**
+     * Queue times in ms (`startedAt − createdAt`) over the runs that have one.
+     */
     queuedMs: Stats;
+    /**
+     * The earliest `createdAt` of the valid runs, canonical; null when there are none.
+     */
     firstCreatedAt: string | null;
+    /**
+     * The latest `createdAt` of the valid runs, canonical; null when there are none.
+     */
     lastCreatedAt: string | null;
+    /**
+     * The most recent valid run (by `createdAt`, ties to the later input); null when there are none.
+     */
     latest: Latest | null;
+    /**
+     * The most recent succeeded run; null when none succeeded.
+     */
     lastSuccess: LastSuccess | null;
+    /**
+     * The most recent terminal run that did not succeed; null when there is none.
+     */
     lastFailure: LastFailure | null;
     /**
      * Consecutive not-succeeded terminal runs, counted back from the most recent terminal run.
      */
     failureStreak: number;
+    /**
+     * At most 10 groups of error messages, by count descending, then pattern (SPEC §5).
+     */
     topErrors: TopError[];
+    /**
+     * Per UTC day of `createdAt`, ascending.
+     */
     daily: Daily[];
     /**
      * The most recent terminal run; null when no valid run is terminal.
@@ -124,9 +249,21 @@ export interface BatchSummary {
      * Over every valid run's `querySize`.
      */
     querySize: Stats;
+    /**
+     * Error issues over all records, never truncated.
+     */
     errorCount: number;
+    /**
+     * Warning issues over all records, never truncated.
+     */
     warningCount: number;
+    /**
+     * The issues in input order, at most option `maxIssues` (default 1000).
+     */
     issues: Issue[];
+    /**
+     * Whether issues were left out of `issues` because of `maxIssues`.
+     */
     issuesTruncated: boolean;
 }
 
@@ -134,12 +271,33 @@ export interface BatchSummary {
  * Figures of one valid run (SPEC §4).
  */
 export interface RunSummary {
+    /**
+     * The normalized id (SPEC §2: a string; an integer id as its decimal digits).
+     */
     id: string;
+    /**
+     * The lowercase status (SPEC §2.1).
+     */
     status: SyncRunStatus;
+    /**
+     * Whether the status is terminal (SPEC §2.1).
+     */
     terminal: boolean;
+    /**
+     * Whether the run counts as succeeded (SPEC §2.1; `warning` not with `warningIsFailure`).
+     */
     succeeded: boolean;
+    /**
+     * Canonical `createdAt` (SPEC §2.2).
+     */
     createdAt: string;
+    /**
+     * Canonical `startedAt`; null when the run has none (queued or cancelled, SPEC §2).
+     */
     startedAt: string | null;
+    /**
+     * Canonical `finishedAt`; null when the run has none (in progress, SPEC §2).
+     */
     finishedAt: string | null;
     /**
      * `finishedAt − startedAt`; null if either is null or the difference is negative.
@@ -149,6 +307,9 @@ export interface RunSummary {
      * `startedAt − createdAt`; null if either is null or the difference is negative.
      */
     queuedMs: number | null;
+    /**
+     * Planned, successful and failed rows, each with its total (SPEC §4).
+     */
     rows: Rows;
     /**
      * `successful.total + failed.total`.
@@ -166,8 +327,17 @@ export interface RunSummary {
      * `attemptedRows / (durationMs / 1000)`; null when the duration is null or 0.
      */
     rowsPerSecond: number | null;
+    /**
+     * The run's `completionRatio`, in [0, 1] (`-0` written as `0`).
+     */
     completionRatio: number;
+    /**
+     * The run's `querySize`: rows the sync's query returned.
+     */
     querySize: number;
+    /**
+     * The error message trimmed of white space; null when missing, null or blank (SPEC §2).
+     */
     error: string | null;
     /**
      * The run's warnings.
@@ -188,8 +358,17 @@ export interface TopError {
      * The message with every run of ASCII digits replaced by `#`.
      */
     pattern: string;
+    /**
+     * How many valid runs have an error message of this pattern.
+     */
     count: number;
+    /**
+     * The message of the group's most recent run (SPEC §5 "most recent").
+     */
     lastMessage: string;
+    /**
+     * The id of the group's most recent run.
+     */
     lastRunId: string;
 }
 
@@ -228,13 +407,26 @@ export interface Issue {
  * One rule's judgement.
  */
 export interface HealthCheck {
+    /**
+     * The rule this check judges (SPEC §9.1).
+     */
     rule: HealthRule;
+    /**
+     * The check's judgement: `critical` past `critical`, else `warning` past `warning`, else
+     * `ok`; `unknown` when the value cannot be computed (SPEC §9.1).
+     */
     status: HealthStatus;
     /**
      * The rule's value (SPEC §9.1); null when it cannot be computed.
      */
     value: number | null;
+    /**
+     * The warning threshold in effect (the default or the option's).
+     */
     warning: number;
+    /**
+     * The critical threshold in effect (the default or the option's).
+     */
     critical: number;
     /**
      * For people: the value and what it was judged against. May change between versions.
@@ -306,8 +498,17 @@ export interface Options {
  * Planned, successful and failed rows.
  */
 export interface Rows {
+    /**
+     * Rows planned (the run's `plannedRows`, SPEC §2).
+     */
     planned: RowTotals;
+    /**
+     * Rows synced (the run's `successfulRows`).
+     */
     successful: RowTotals;
+    /**
+     * Rows rejected (the run's `failedRows`).
+     */
     failed: RowTotals;
 }
 
@@ -315,30 +516,35 @@ export interface Rows {
  * Result of `normalizeRun`.
  */
 export interface NormalizeResult {
+    /**
+     * No error issue.
+     */
     valid: boolean;
     /**
      * The normalized run; null when the run is invalid.
      */
     run: SyncRun | null;
+    /**
+     * The run's warnings when valid; its errors (no warnings) when invalid.
+     */
     issues: Issue[];
 }
 
 /**
  * Result of `normalizeRuns`.
  */
-export interface NormalizeRunsResult {
+export interface NormalizeRunsResult extends RecordCounts {
     /**
      * The valid, de-duplicated runs, in input order.
      */
     runs: SyncRun[];
-    records: number;
-    valid: number;
-    invalid: number;
-    duplicates: number;
-    hasMore: boolean | null;
-    errorCount: number;
-    warningCount: number;
+    /**
+     * The issues in input order, at most option `maxIssues` (default 1000, SPEC §5).
+     */
     issues: Issue[];
+    /**
+     * Whether issues were left out of `issues` because of `maxIssues`.
+     */
     issuesTruncated: boolean;
 }
 
@@ -346,11 +552,17 @@ export interface NormalizeRunsResult {
  * Result of `summarizeRun`.
  */
 export interface SummarizeResult {
+    /**
+     * No error issue.
+     */
     valid: boolean;
     /**
      * The run's figures; null when the run is invalid.
      */
     summary: RunSummary | null;
+    /**
+     * The run's warnings when valid; its errors (no warnings) when invalid.
+     */
     issues: Issue[];
 }
 
@@ -362,6 +574,9 @@ export interface ValidateResult {
      * No error issue.
      */
     valid: boolean;
+    /**
+     * The run's warnings when valid; its errors (no warnings) when invalid (SPEC §3.2, §3.3).
+     */
     issues: Issue[];
 }
 
@@ -374,14 +589,41 @@ export type RowCounts = { addedCount: number; changedCount: number; removedCount
  * Runs per status; all nine keys always present.
  */
 export interface ByStatus {
+    /**
+     * Runs with status `success`.
+     */
     success: number;
+    /**
+     * Runs with status `warning`.
+     */
     warning: number;
+    /**
+     * Runs with status `failed`.
+     */
     failed: number;
+    /**
+     * Runs with status `cancelled`.
+     */
     cancelled: number;
+    /**
+     * Runs with status `interrupted`.
+     */
     interrupted: number;
+    /**
+     * Runs with status `queued`.
+     */
     queued: number;
+    /**
+     * Runs with status `querying`.
+     */
     querying: number;
+    /**
+     * Runs with status `processing`.
+     */
     processing: number;
+    /**
+     * Runs with status `reporting`.
+     */
     reporting: number;
 }
 
@@ -389,6 +631,42 @@ export interface ByStatus {
  * Stable machine-readable issue codes (SPEC §3.1, §3.2). Messages may change; codes may not.
  */
 export type IssueCode = "invalid_json" | "invalid_utf8" | "duplicate_key" | "invalid_type" | "missing_field" | "invalid_id" | "unknown_status" | "invalid_timestamp" | "invalid_number" | "unknown_field" | "input_too_large" | "started_before_created" | "finished_before_started" | "rows_exceed_planned" | "success_with_failed_rows" | "failed_without_error" | "finished_while_in_progress" | "duplicate_id";
+
+/**
+ * The counts of a batch (SPEC §5, §8): how its records went, and how many issues it had in
+ * all (never truncated). One type wherever they appear: the engine's tally, the members of
+ * `NormalizeRunsResult`, a `RecordStream`'s last batch (and a `BatchSummary`'s `counts()`).
+ */
+export interface RecordCounts {
+    /**
+     * Records read: `valid + invalid + duplicates`.
+     */
+    records: number;
+    /**
+     * Valid runs, duplicates left out.
+     */
+    valid: number;
+    /**
+     * Records with at least one error.
+     */
+    invalid: number;
+    /**
+     * Valid runs whose id an earlier valid run had.
+     */
+    duplicates: number;
+    /**
+     * The envelope's `hasMore`; null without an envelope or when it is not a boolean.
+     */
+    hasMore: boolean | null;
+    /**
+     * Error issues over all records.
+     */
+    errorCount: number;
+    /**
+     * Warning issues over all records.
+     */
+    warningCount: number;
+}
 
 /**
  * The judgement of a summary (SPEC §9).
@@ -408,8 +686,17 @@ export interface Health {
  * The most recent run.
  */
 export interface Latest {
+    /**
+     * The run's normalized id.
+     */
     id: string;
+    /**
+     * The run's status.
+     */
     status: SyncRunStatus;
+    /**
+     * The run's canonical `createdAt`.
+     */
     createdAt: string;
 }
 
@@ -417,8 +704,17 @@ export interface Latest {
  * The most recent succeeded run.
  */
 export interface LastSuccess {
+    /**
+     * The run's normalized id.
+     */
     id: string;
+    /**
+     * The run's canonical `createdAt`.
+     */
     createdAt: string;
+    /**
+     * The run's canonical `finishedAt` (what §9's `freshness` rule measures from); null when it has none.
+     */
     finishedAt: string | null;
 }
 
@@ -426,10 +722,25 @@ export interface LastSuccess {
  * The most recent terminal run that did not succeed.
  */
 export interface LastFailure {
+    /**
+     * The run's normalized id.
+     */
     id: string;
+    /**
+     * The run's status: `failed`, `cancelled`, `interrupted`, or `warning` with `warningIsFailure`.
+     */
     status: SyncRunStatus;
+    /**
+     * The run's canonical `createdAt`.
+     */
     createdAt: string;
+    /**
+     * The run's canonical `finishedAt`; null when it has none.
+     */
     finishedAt: string | null;
+    /**
+     * The run's error message (trimmed); null when it has none.
+     */
     error: string | null;
 }
 
@@ -437,15 +748,33 @@ export interface LastFailure {
  * The most recent terminal run, succeeded or not (SPEC §5; §9 judges it).
  */
 export interface LastTerminal {
+    /**
+     * The run's normalized id.
+     */
     id: string;
+    /**
+     * The run's status (one of the five terminal ones, SPEC §2.1).
+     */
     status: SyncRunStatus;
+    /**
+     * The run's canonical `createdAt`.
+     */
     createdAt: string;
+    /**
+     * The run's canonical `finishedAt`; null when it has none.
+     */
     finishedAt: string | null;
     /**
      * As in the run's summary (SPEC §4).
      */
     durationMs: number | null;
+    /**
+     * The run's `querySize` (what §9's `volume` rule compares with `querySize.p50`).
+     */
     querySize: number;
+    /**
+     * `successful.total + failed.total` of the run (SPEC §4).
+     */
     attemptedRows: number;
     /**
      * `rows.failed.total` of the run.
@@ -470,10 +799,25 @@ export interface Daily {
      * `YYYY-MM-DD`.
      */
     date: string;
+    /**
+     * Valid runs created that day.
+     */
     runs: number;
+    /**
+     * Of those, runs that succeeded (SPEC §2.1).
+     */
     succeeded: number;
+    /**
+     * Of those, terminal runs that did not succeed.
+     */
     failed: number;
+    /**
+     * Attempted rows (successful + failed) of the day's runs.
+     */
     attemptedRows: number;
+    /**
+     * Failed rows (`rows.failed.total`) of the day's runs.
+     */
     failedRows: number;
 }
 
@@ -490,6 +834,9 @@ export interface RecordBatch {
      * Valid, de-duplicated runs in the canonical shape, one JSON object per line.
      */
     runs: string;
+    /**
+     * The issues found since the last call, in input order (a `RecordStream` keeps every issue).
+     */
     issues: Issue[];
     /**
      * The batch's counts; only in the last batch (from `finish`).
@@ -509,21 +856,48 @@ export type Severity = "error" | "warning";
 
 
 /**
- * For the command-line tool (not part of the package's API): a batch read in chunks whose
- * normalized runs (as NDJSON text) and issues are handed out as soon as they are found.
+ * Normalized runs of a batch text that arrives in chunks (SPEC §7, §2): each `push` hands out
+ * the valid, de-duplicated runs and the issues its chunk completed, and `finish()` the rest
+ * with the counts of the whole text; together they are what `normalizeRuns` gives on the
+ * concatenated text (`maxIssues` bounds the issues handed out in all), except that `maxBytes`
+ * bounds each record, as for `SummaryStream` (SPEC §3.1). Memory stays bounded by the longest
+ * record plus a few bytes per run (ids, for duplicates). Call `free()` (or use `using`) to
+ * release a stream you abandon.
  */
-export class RecordStream {
+export class NormalizeStream {
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * The rest, with the batch's counts.
+     * No more chunks: the runs and issues not handed out yet, with the counts of the whole
+     * text (the shape of `normalizeRuns`' result). The stream cannot be used after this.
      */
-    finish(): RecordBatch;
+    finish(): NormalizeRunsResult;
+    /**
+     * A new stream; `options` as for `normalizeRuns`.
+     */
     constructor(options?: Options);
     /**
-     * Take the next chunk; returns `{ runs: string, issues: Issue[] }` found so far and not yet handed out.
+     * As `push`, with the runs as NDJSON text (each run's JSON and a line feed, `""` for none)
+     * rather than objects: for a reader that passes runs on as text (a file, a socket), with
+     * no object made and written again per run.
      */
-    push(chunk: string | Uint8Array): RecordBatch;
+    pushText(chunk: string | Uint8Array): NormalizedText;
+    /**
+     * Take the next chunk (a string or UTF-8 bytes, cut anywhere) and hand out the runs and
+     * issues it completed.
+     */
+    push(chunk: string | Uint8Array): NormalizedChunk;
+    /**
+     * Whether more chunks can no longer change the result: the text, one document, is already
+     * longer than `maxBytes`, and nothing more is read (a reader may stop reading).
+     */
+    settled(): boolean;
+    /**
+     * How the text is read (SPEC §1): `"json"` or `"ndjson"`, `null` while the text so far
+     * cannot tell (`format: "auto"`, before the first non-blank line and the start of another
+     * have arrived) or when the text was refused before it was read.
+     */
+    readonly format: BatchFormat | null;
 }
 
 /**
@@ -546,6 +920,11 @@ export class SummaryStream {
      * Take the next chunk: a string or UTF-8 bytes, cut anywhere (even inside a character).
      */
     push(chunk: string | Uint8Array): void;
+    /**
+     * Whether more chunks can no longer change the result: the text, one document, is already
+     * longer than `maxBytes`, and nothing more is read (a reader may stop reading).
+     */
+    settled(): boolean;
 }
 
 /**
@@ -560,6 +939,16 @@ export function checkHealth(summary: BatchSummary, options?: HealthOptions): Hea
  * changed, then `"overall"`. `previous` may be null (nothing judged before).
  */
 export function compareHealth(previous: Health | null, current: Health): HealthChange[];
+
+/**
+ * How the batch functions read `input` (SPEC §1): `"ndjson"` when it is text with more than
+ * one non-blank line whose first non-blank line is a complete JSON value, else `"json"` (one
+ * value: an array, an envelope or a run); what `options.format` forces when it is not
+ * `"auto"`. A parsed value is `"json"`. Text longer than `maxBytes` is not read (the batch
+ * functions report `input_too_large`) and is `"json"`; bytes that are not UTF-8 are judged by
+ * their valid start. Throws, as the batch functions do, only on misuse (SPEC §6).
+ */
+export function detectFormat(input: SyncRunInput, options?: Options): BatchFormat;
 
 /**
  * A `BatchSummary` in the Prometheus text exposition format 0.0.4 (SPEC §10), with `labels`
@@ -577,6 +966,12 @@ export function normalizeRun(input: SyncRunInput, options?: Options): NormalizeR
  * de-duplicated runs in the canonical shape, in input order (SPEC §1, §8).
  */
 export function normalizeRuns(input: SyncRunInput, options?: Options): NormalizeRunsResult;
+
+/**
+ * The nine statuses of SPEC §2.1 in its order, each with whether it is terminal and whether
+ * it counts as succeeded (by default: with `warningIsFailure`, `warning` does not).
+ */
+export function runStatuses(): RunStatusInfo[];
 
 /**
  * Check one run and give its figures (SPEC §4).
@@ -597,23 +992,28 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
-    readonly __wbg_recordstream_free: (a: number, b: number) => void;
+    readonly __wbg_normalizestream_free: (a: number, b: number) => void;
     readonly __wbg_summarystream_free: (a: number, b: number) => void;
     readonly checkHealth: (a: any, b: number) => [number, number, number];
     readonly compareHealth: (a: any, b: any) => [number, number, number];
+    readonly detectFormat: (a: any, b: number) => [number, number, number];
     readonly formatMetrics: (a: any, b: number) => [number, number, number, number];
     readonly normalizeRun: (a: any, b: number) => [number, number, number];
     readonly normalizeRuns: (a: any, b: number) => [number, number, number];
-    readonly recordstream_finish: (a: number) => [number, number, number];
-    readonly recordstream_new: (a: number) => [number, number, number];
-    readonly recordstream_push: (a: number, b: any) => [number, number, number];
-    readonly recordstream_settled: (a: number) => number;
+    readonly normalizestream_finish: (a: number) => [number, number, number];
+    readonly normalizestream_format: (a: number) => any;
+    readonly normalizestream_new: (a: number) => [number, number, number];
+    readonly normalizestream_push: (a: number, b: any) => [number, number, number];
+    readonly normalizestream_pushText: (a: number, b: any) => [number, number, number];
+    readonly normalizestream_settled: (a: number) => number;
+    readonly runStatuses: () => [number, number, number];
     readonly streamSettled: (a: number) => number;
     readonly summarizeRun: (a: any, b: number) => [number, number, number];
     readonly summarizeRuns: (a: any, b: number) => [number, number, number];
     readonly summarystream_finish: (a: number) => [number, number, number];
     readonly summarystream_new: (a: number) => [number, number, number];
     readonly summarystream_push: (a: number, b: any) => [number, number];
+    readonly summarystream_settled: (a: number) => number;
     readonly validateRun: (a: any, b: number) => [number, number, number];
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;

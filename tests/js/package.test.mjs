@@ -26,10 +26,10 @@ function assertPlain(v, path = "") {
   for (const [k, x] of Object.entries(v)) assertPlain(x, `${path}/${k}`);
 }
 
-test("SPEC §8: exactly the ten exports, the same names and results through import and require", () => {
+test("SPEC §8: exactly the ten exports and the three additions (NormalizeStream, detectFormat, runStatuses), the same names and results through import and require", () => {
   const names = [
-    "SummaryStream", "SyncRunError", "checkHealth", "compareHealth", "formatMetrics", "normalizeRun", "normalizeRuns",
-    "summarizeRun", "summarizeRuns", "validateRun",
+    "NormalizeStream", "SummaryStream", "SyncRunError", "checkHealth", "compareHealth", "detectFormat", "formatMetrics",
+    "normalizeRun", "normalizeRuns", "runStatuses", "summarizeRun", "summarizeRuns", "validateRun",
   ];
   assert.deepEqual(Object.keys(api).sort(), names);
   // require() loads node.cjs, a CommonJS build of the same code with its own instance (SPEC §12:

@@ -11,6 +11,12 @@ import {
   checkHealth,
   compareHealth,
   formatMetrics,
+  NormalizeStream,
+  detectFormat,
+  runStatuses,
+  type BatchFormat,
+  type RunStatusInfo,
+  type NormalizedChunk,
   type SyncRunInput,
   type SyncRun,
   type SyncRunStatus,
@@ -86,6 +92,23 @@ stream.push("{}\n");
 stream.push(new Uint8Array([10]));
 const streamed: BatchSummary = stream.finish();
 stream.free();
+const settled: boolean = stream.settled();
+
+// The additions of issue #15: how a text is read, the statuses' table, normalized runs streamed.
+const format: BatchFormat = detectFormat("{}\n{}\n", { format: "auto" });
+// @ts-expect-error detectFormat answers "json" | "ndjson", never "auto"
+const auto: "auto" = detectFormat("[]");
+const statuses: RunStatusInfo[] = runStatuses();
+const firstStatus: SyncRunStatus | undefined = statuses[0]?.status;
+const terminal: boolean | undefined = statuses[0]?.terminal;
+const runsStream = new NormalizeStream({ maxIssues: 10, unknownFields: "keep" });
+const chunk: NormalizedChunk = runsStream.push(new Uint8Array([123, 125, 10]));
+const firstRun: SyncRun | undefined = chunk.runs[0];
+const chunkIssues: Issue[] = chunk.issues;
+const readAs: BatchFormat | null = runsStream.format;
+const runsSettled: boolean = runsStream.settled();
+const rest: NormalizeRunsResult = runsStream.finish();
+runsStream.free();
 
 // SPEC §9, §9.3, §10.
 const healthOptions: HealthOptions = { now: "2024-06-01T12:00:00Z", rules: { freshness: { warning: 3_600_000 }, volume: false } };
@@ -114,6 +137,7 @@ function streamedLater(): BatchSummary {
 
 void [judgedNow, overallStatus, rule, checkValue, changed, metrics, badRule, badSetting, badStatus, badLabels];
 void [severity, code, line, rate, p95, streak, byStatus, top, days, latest, lastDuration, querySizeP50, lastTerminalId, wrong, badOptions, streamed, inputs];
+void [settled, format, auto, firstStatus, terminal, firstRun, chunkIssues, readAs, runsSettled, rest];
 
 // SPEC §6: SyncRunError, with its code union.
 import { SyncRunError, type SyncRunErrorCode } from "syncrun";
