@@ -11,6 +11,7 @@ import { fstatSync, readFileSync } from "node:fs";
 import { once } from "node:events";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join, resolve } from "node:path";
+import { parseArgs as nodeParseArgs } from "node:util";
 
 const CHUNK = 1 << 20;
 /** Inputs at least this large get a progress bar (when stderr is a terminal). */
@@ -179,6 +180,24 @@ function wholeNumber(v, name) {
   throw new UsageError(`--${name} must be a whole number, got '${v}'`);
 }
 
+/** Every flag (an option without a value) of any command. */
+const ALL_FLAGS = [...new Set(Object.values(FLAGS).flat())];
+
+/**
+ * What node:util's parseArgs is told: the tables above, as its `options` (a value option is a
+ * string, a flag a boolean; -h and -V are the two short ones). The tables stay the one
+ * description: what each option means and how its value is read is applied to parseArgs'
+ * tokens below, which keep the order, the raw spelling and the repeats of the command line.
+ */
+const PARSE_ARGS_OPTIONS = {
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
+  ...Object.fromEntries(ALL_FLAGS.map((name) => [name, { type: "boolean" }])),
+  ...Object.fromEntries(
+    OPTION_TABLES.flatMap(([, table]) => Object.entries(table)).map(([name, { repeat }]) => [name, { type: "string", multiple: Boolean(repeat) }]),
+  ),
+};
+
 function parseArgs(argv) {
   const positional = [];
   const flags = new Set();
@@ -190,38 +209,37 @@ function parseArgs(argv) {
   const { options, source, health } = given;
   let help = false;
   let version = false;
-  let onlyPositional = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (onlyPositional || arg === "-" || !arg.startsWith("-")) {
-      positional.push(arg);
-    } else if (arg === "--") {
-      onlyPositional = true;
-    } else if (arg === "-h" || arg === "--help") {
-      help = true;
-    } else if (arg === "-V" || arg === "--version") {
-      version = true;
-    } else if (arg.startsWith("--")) {
-      const eq = arg.indexOf("=");
-      const name = arg.slice(2, eq === -1 ? undefined : eq);
-      const found = tableOf(name);
-      if (found !== undefined) {
-        let value;
-        if (eq !== -1) value = arg.slice(eq + 1);
-        else if (i + 1 < argv.length) value = argv[++i];
-        else throw new UsageError(`--${name} needs a value`);
-        const [where, table] = found;
-        const { key, parse, repeat, once } = table[name];
-        const target = given[where];
-        if (repeat) target[key].push(parse(value, name));
-        else if (once && target[key] !== undefined) throw new UsageError(`--${name} is given twice`);
-        else target[key] = parse(value, name);
-        if (where === "health" && !health.given.includes(name)) health.given.push(name);
-      } else if (eq === -1 && Object.values(FLAGS).some((f) => f.includes(name))) {
-        flags.add(name);
-      } else {
-        throw new UsageError(`unknown option '${arg}'`);
-      }
+  // strict: false, so that an unknown option becomes a token that is reported here, with this
+  // tool's message and exit status, rather than parseArgs' own error.
+  const { tokens } = nodeParseArgs({ args: argv, options: PARSE_ARGS_OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind === "positional") {
+      positional.push(token.value);
+      continue;
+    }
+    if (token.kind === "option-terminator") continue;
+    const arg = argv[token.index];
+    const { name } = token;
+    // -h, --help, -V, --version exactly as written: not grouped (-hV) nor given a value.
+    if (name === "help" || name === "version") {
+      if (arg !== token.rawName) throw new UsageError(`unknown option '${arg}'`);
+      if (name === "help") help = true;
+      else version = true;
+      continue;
+    }
+    if (!token.rawName.startsWith("--")) throw new UsageError(`unknown option '${arg}'`);
+    const found = tableOf(name);
+    if (found !== undefined) {
+      if (token.value === undefined) throw new UsageError(`--${name} needs a value`);
+      const [where, table] = found;
+      const { key, parse, repeat, once } = table[name];
+      const target = given[where];
+      if (repeat) target[key].push(parse(token.value, name));
+      else if (once && target[key] !== undefined) throw new UsageError(`--${name} is given twice`);
+      else target[key] = parse(token.value, name);
+      if (where === "health" && !health.given.includes(name)) health.given.push(name);
+    } else if (!token.inlineValue && ALL_FLAGS.includes(name) && name !== "help" && name !== "version") {
+      flags.add(name);
     } else {
       throw new UsageError(`unknown option '${arg}'`);
     }
@@ -290,8 +308,6 @@ function unreadable(c) {
   return c.records === 0 && c.errorCount > 0;
 }
 
-const STATUSES = ["success", "warning", "failed", "cancelled", "interrupted", "queued", "querying", "processing", "reporting"];
-
 function report(s, name, options) {
   const rows = [];
   const row = (label, text) => rows.push(`${label.padEnd(16)}${text}`);
@@ -306,7 +322,8 @@ function report(s, name, options) {
   if (s.valid === 0) {
     row("Runs", "no valid run");
   } else {
-    const statuses = STATUSES.filter((k) => s.byStatus[k] > 0).map((k) => `${int(s.byStatus[k])} ${k}`);
+    // byStatus has the nine statuses in SPEC §2.1's order (SPEC §5).
+    const statuses = Object.keys(s.byStatus).filter((k) => s.byStatus[k] > 0).map((k) => `${int(s.byStatus[k])} ${k}`);
     row("Runs", `${statuses.join(", ")}`);
     if (s.successRate == null) {
       row("Success rate", `n/a (no finished run; ${int(s.inProgress)} in progress)`);
@@ -437,11 +454,11 @@ async function openInput(file) {
  * what was read, for the message when Ctrl+C stops it (see `onInterrupt`).
  */
 async function openSync(syncId, { since, maxRuns }) {
-  const { fetchRuns } = await import("./hightouch.js");
+  const [{ fetchRuns }, { get }] = await Promise.all([import("./hightouch.js"), import("./http.js")]);
   const controller = new AbortController();
   let pages;
   try {
-    pages = fetchRuns({ syncId, since, maxRuns, signal: controller.signal });
+    pages = fetchRuns({ syncId, since, maxRuns, signal: controller.signal, _get: get });
   } catch (e) {
     if (e?.code !== "invalid_option") throw e;
     // fetchRuns names its options; say them as the command line does.
@@ -508,11 +525,14 @@ async function write(text) {
 
 /**
  * One line on stderr, redrawn at most 10 times a second, only when stderr is a terminal and the
- * input is large. Counts newlines as runs when the input looks like NDJSON.
+ * input is large. Counts newlines as runs when the package reads the input as NDJSON (its
+ * `detectFormat`, SPEC §1, on the first chunk: 1 MiB holds the first line and the start of the
+ * next in any NDJSON the bar is worth showing for).
  */
 class Progress {
-  constructor(size, format) {
+  constructor(size, format, lib) {
     this.enabled = Boolean(process.stderr.isTTY);
+    this.lib = lib;
     this.size = size;
     this.format = format;
     this.ndjson = format === "ndjson" ? true : format === "json" ? false : null;
@@ -526,7 +546,7 @@ class Progress {
 
   update(chunk) {
     if (!this.enabled) return;
-    if (this.ndjson === null) this.ndjson = looksLikeNdjson(chunk);
+    if (this.ndjson === null) this.ndjson = this.lib.detectFormat(chunk) === "ndjson";
     this.bytes += chunk.length;
     if (this.ndjson) for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) this.lines++;
     const now = performance.now();
@@ -564,20 +584,6 @@ class Progress {
       process.stderr.write("\r\x1b[K");
       this.shown = false;
     }
-  }
-}
-
-/** SPEC §1's rule, on the first chunk: the first non-blank line is a whole JSON value. */
-function looksLikeNdjson(chunk) {
-  const text = Buffer.from(chunk.buffer, chunk.byteOffset, Math.min(chunk.length, 1 << 20)).toString("utf8");
-  const lines = text.split("\n");
-  const first = lines.findIndex((l) => l.trim() !== "");
-  if (first === -1 || first === lines.length - 1) return false;
-  try {
-    JSON.parse(lines[first].replace(/^\uFEFF/, ""));
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -620,9 +626,9 @@ async function summarize(input, flags, options, lib) {
   return unreadable(summary) ? 1 : 0;
 }
 
-/** validate and normalize: one RecordStream, issues and runs handed on as they are found. */
+/** validate and normalize: one NormalizeStream, issues and runs handed on as they are found. */
 async function records(command, input, flags, options, lib) {
-  const progress = new Progress(input.size, options.format);
+  const progress = new Progress(input.size, options.format, lib);
   const validate = command === "validate";
   const issues = new IssueWriter({
     json: validate && flags.has("json"),
@@ -632,19 +638,20 @@ async function records(command, input, flags, options, lib) {
   });
   const ndjson = flags.has("ndjson");
   let first = true;
+  // The runs come as NDJSON text (pushText), written on as they are: no object per run.
   const runs = async (text) => {
-    if (validate || text.length === 0) return;
+    if (validate || text === "") return;
     if (ndjson) return write(text);
-    // NDJSON lines become array elements: "[\n" a ",\n" b ... "\n]\n".
-    const body = text.slice(0, -1).replaceAll("\n", ",\n");
-    await write(`${first ? "[\n" : ",\n"}${body}`);
+    // Runs become array elements: "[\n" a ",\n" b ... "\n]\n" (a run's JSON has no line feed).
+    await write(`${first ? "[\n" : ",\n"}${text.slice(0, -1).replaceAll("\n", ",\n")}`);
     first = false;
   };
-  const stream = new lib.RecordStream({ ...options, maxIssues: undefined });
+  // Every issue comes out of the stream; IssueWriter applies --max-issues and counts the rest.
+  const stream = new lib.NormalizeStream({ ...options, maxIssues: Infinity });
   let counts;
   try {
     for await (const chunk of unsettled(input, () => stream.settled())) {
-      const batch = stream.push(chunk);
+      const batch = stream.pushText(chunk);
       progress.update(chunk);
       await issues.write(batch.issues);
       await runs(batch.runs);
@@ -652,8 +659,8 @@ async function records(command, input, flags, options, lib) {
     const last = stream.finish();
     progress.clear();
     await issues.write(last.issues);
-    await runs(last.runs);
-    counts = last.counts;
+    await runs(last.runs.map((run) => `${JSON.stringify(run)}\n`).join(""));
+    counts = last;
   } finally {
     stream.free();
     progress.clear();
@@ -732,8 +739,9 @@ function inputKey(file) {
   return file === undefined || file === "-" ? "-" : resolve(file);
 }
 
+/** The package, through its public entry only (never the private glue). */
 async function loadLib() {
-  return { ...(await import("./node.js")), ...(await import("./glue/syncrun.js")) };
+  return import("./node.js");
 }
 
 /** A `SyncRunError` with `invalid_option` from the package, turned into a usage error naming the option. */
@@ -790,10 +798,10 @@ async function healthSettings(health, lib) {
 
 /** The summary of one input, streamed (`summarize`, `check`, `summarize --metrics`). */
 async function summarizeInput(input, streamOptions, lib) {
-  const progress = new Progress(input.size, streamOptions.format);
+  const progress = new Progress(input.size, streamOptions.format, lib);
   const stream = new lib.SummaryStream(streamOptions);
   try {
-    for await (const chunk of unsettled(input, () => lib.streamSettled(stream))) {
+    for await (const chunk of unsettled(input, () => stream.settled())) {
       stream.push(chunk);
       progress.update(chunk);
     }
@@ -1094,7 +1102,7 @@ async function main(argv) {
   try {
     input ??= await openInput(file);
     // Loaded here rather than at the top so that --help and usage errors need no WebAssembly.
-    const lib = { ...(await import("./node.js")), ...(await import("./glue/syncrun.js")) };
+    const lib = await loadLib();
     if (command === "fetch") return await fetchCommand(input);
     if (command === "summarize" && args.flags.has("metrics")) return await metrics(input, args.flags, args.options, args.health, lib);
     if (command === "summarize") return await summarize(input, args.flags, args.options, lib);

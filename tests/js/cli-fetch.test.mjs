@@ -230,9 +230,15 @@ describe("speed and memory (SPEC §11, §7)", { timeout: 400_000 }, () => {
   // 2-core machine a load of 8 (four other builds) halves any wall-clock rate, so there the
   // figures are printed and the bar is not asserted.
   test("15,000 runs (150 pages, inside one window): summarize --sync at 20,000 runs/s or more, end to end", async (t) => {
-    await withStandin({ syncs: { 15: { count: 15_000 } } }, async (server) => {
+    // `cache`: the stand-in serves each page's text from memory after the first round, so that
+    // the bar measures the client, not the stand-in making runs on the same two cores.
+    await withStandin({ syncs: { 15: { count: 15_000, cache: true } } }, async (server) => {
+      // One round unmeasured: it fills the stand-in's cache and the file cache.
+      const warm = await cli(["summarize", "--json", "--sync", "15"], { server });
+      assert.equal(warm.code, 0, warm.stderr);
       const rates = [];
-      for (let round = 0; round < 3; round++) {
+      // Five rounds and their median: one round's rate varies by a fifth on a quiet machine.
+      for (let round = 0; round < 5; round++) {
         server.requests.length = 0;
         const r = await cli(["summarize", "--json", "--sync", "15"], { server, time: existsSync("/usr/bin/time") });
         assert.equal(r.code, 0, r.stderr);
@@ -245,7 +251,7 @@ describe("speed and memory (SPEC §11, §7)", { timeout: 400_000 }, () => {
         const cpu = r.time ? /User time \(seconds\): ([\d.]+)/.exec(r.time)[1] * 1 + /System time \(seconds\): ([\d.]+)/.exec(r.time)[1] * 1 : NaN;
         rates.push({ wall: 15_000 / (r.ms / 1000), fetching: 15_000 / (fetching / 1000), serverShare: serving / fetching, cpu: 15_000 / cpu });
       }
-      const median = (xs) => xs.sort((a, b) => a - b)[1];
+      const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
       const wall = median(rates.map((x) => x.wall));
       const fetching = median(rates.map((x) => x.fetching));
       const serverShare = median(rates.map((x) => x.serverShare));

@@ -300,10 +300,17 @@ describe("validate", () => {
     assert.equal(JSON.parse(warned.stdout).code, "duplicate_id");
   });
 
-  test("issues of a JSON document carry no line", async () => {
+  test("issues of a JSON document carry the line and column of their value (SPEC §3)", async () => {
     const r = await cli(["validate", file("envelope.json")]);
     assert.equal(r.code, 0);
-    assert.equal(r.stdout, "/data/3/id  warning  duplicate_id  " + normalizeRuns(ENVELOPE).issues[0].message + "\n");
+    const [issue] = normalizeRuns(ENVELOPE).issues;
+    assert.ok(issue.line !== null && issue.column !== null, "the package gives the position");
+    const at = [...ENVELOPE.split("\n")[issue.line - 1]].slice(issue.column - 1).join("");
+    assert.ok(at.startsWith(JSON.stringify(JSON.parse(ENVELOPE).data[3].id)), at);
+    assert.equal(
+      r.stdout,
+      `/data/3/id  warning  duplicate_id  ${issue.message}  (line ${issue.line}, column ${issue.column})\n`,
+    );
   });
 
   test("input unreadable as a whole (invalid JSON, invalid UTF-8, too large, --format json on NDJSON) exits 1", async () => {

@@ -38,8 +38,9 @@ export function makeRun(i) {
 }
 
 /**
- * Starts the stand-in. `syncs`: { [syncId]: { count, run?(i) } } (run defaults to makeRun; it
- * may return any JSON value, to serve invalid runs). `key`: the one Bearer key accepted.
+ * Starts the stand-in. `syncs`: { [syncId]: { count, run?(i), cache? } } (run defaults to makeRun; it
+ * may return any JSON value, to serve invalid runs; `cache: true` serves a page's text again
+ * from memory when it is asked for again). `key`: the one Bearer key accepted.
  * `fault(request)`: called for every authenticated request to a known sync with
  * `{ n, syncId, query, sync }` (n counts from 1); it may return
  *   { status, body?, headers? }      answer that instead (429, 5xx, 200 with a bad body, ...)
@@ -81,7 +82,7 @@ export async function startStandin({ syncs, key = "standin-key-0123456789", faul
     }
     const answer = () => {
       if (action.status !== undefined) return send(action.status, action.body ?? { message: `HTTP ${action.status}` }, action.headers);
-      const text = JSON.stringify(page(sync, query));
+      const text = pageText(sync, query);
       if (!action.drop) return send(200, text);
       entry.status = -200;
       res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
@@ -142,6 +143,19 @@ function parseQuery(params) {
     else q[name] = Date.parse(v);
   }
   return Object.keys(error).length > 0 ? { error } : q;
+}
+
+/**
+ * A page's JSON text. A sync with `cache: true` keeps the texts it served (keyed by its count and
+ * the query), so that a speed test measures the client, not the stand-in's run making.
+ */
+function pageText(sync, query) {
+  if (!sync.cache) return JSON.stringify(page(sync, query));
+  sync.texts ??= new Map();
+  const key = `${sync.count} ${JSON.stringify(query)}`;
+  let text = sync.texts.get(key);
+  if (text === undefined) sync.texts.set(key, (text = JSON.stringify(page(sync, query))));
+  return text;
 }
 
 /** One page, newest first. Without filters the runs are found by arithmetic, not a scan. */

@@ -10,8 +10,15 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { SummaryStream, SyncRunError } from "syncrun";
-import { fetchRuns } from "syncrun/hightouch";
+import { fetchRuns as fetchRunsByFetch } from "syncrun/hightouch";
 import { startStandin, makeRun } from "./hightouch-standin.mjs";
+
+// Every test here runs twice: with the global fetch, and (SYNCRUN_HTTP=node, from
+// hightouch-node-http.test.mjs) with the node:http client the command line hands in.
+const nodeHttpGet = process.env.SYNCRUN_HTTP === "node" ? (await import("../../pkg/http.js")).get : null;
+let nodeHttpCalls = 0;
+const nodeHttp = nodeHttpGet && ((...args) => (nodeHttpCalls++, nodeHttpGet(...args)));
+const fetchRuns = (options) => fetchRunsByFetch(nodeHttp && options !== null && typeof options === "object" ? { _get: nodeHttp, ...options } : options);
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const KEY = "ht-test-key-4f1c9e2a7b";
@@ -178,6 +185,55 @@ describe("runs read through the API are one NDJSON stream (SPEC §11, §3.2)", (
       assert.equal(s.duplicates, 30);
       assert.equal(s.valid, 250);
       assert.ok(s.issues.filter((i) => i.code === "duplicate_id").every((i) => i.severity === "warning" && /^\/\d+\/id$/.test(i.path)));
+    });
+  });
+
+  test("runs are the API's own text, one line each: repeated keys, 1.0 and 1e400 survive (SPEC §11)", async () => {
+    const page =
+      '{ "hasMore": true, "data": [1, 2],\n  "d\\u0061ta": [\n' +
+      '    {"id": "7", "id": "8", "status": "success", "note": "a \\"]},{\\" b \\\\", "x": [[1, {"y": []}], "}"]},\n' +
+      '    {\n      "id": "9",\n      "completionRatio": 1.0,\n      "querySize": 1e400\n    }\n  ],\n  "hasMore": false }';
+    const fault = () => ({ status: 200, body: page });
+    await withStandin({ syncs: { 1: { count: 1 } }, fault }, async (server) => {
+      const { chunks, error } = await collect({ syncId: 1, baseUrl: server.url });
+      assert.equal(error, null);
+      assert.equal(chunks.length, 1, "hasMore: false, the last of the two, ends the paging");
+      assert.deepEqual(lines(chunks), [
+        '{"id": "7", "id": "8", "status": "success", "note": "a \\"]},{\\" b \\\\", "x": [[1, {"y": []}], "}"]}',
+        '{ "id": "9", "completionRatio": 1.0, "querySize": 1e400 }',
+      ]);
+      const s = summarize(chunks);
+      assert.ok(s.issues.some((i) => i.code === "duplicate_key" && i.path === "/0/id"), JSON.stringify(s.issues));
+      assert.ok(s.issues.some((i) => i.code === "invalid_number" && i.path === "/1/querySize"), JSON.stringify(s.issues));
+    });
+  });
+
+  test("any page JSON.parse accepts: the lines are its data's runs, in order (random pages)", async () => {
+    let seed = 7;
+    const rand = (n) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    const strings = ['"', "\\", '\\"', "]", "},{", "[", "\n", "é", "😀", "\u2028", "data", ""];
+    const value = (depth) => {
+      const k = rand(depth > 3 ? 4 : 7);
+      if (k === 0) return null;
+      if (k === 1) return rand(2) === 0;
+      if (k === 2) return rand(1000) / 7;
+      if (k === 3) return strings[rand(strings.length)] + strings[rand(strings.length)];
+      if (k === 4) return Array.from({ length: rand(4) }, () => value(depth + 1));
+      return Object.fromEntries(Array.from({ length: rand(4) }, () => [strings[rand(strings.length)] + rand(9), value(depth + 1)]));
+    };
+    const texts = [];
+    for (let p = 0; p < 60; p++) {
+      const body = { before: value(1), data: Array.from({ length: rand(6) }, () => value(1)), after: value(1), hasMore: false };
+      texts.push(JSON.stringify(body, null, rand(3) === 0 ? undefined : rand(4)));
+    }
+    let n = 0;
+    const fault = () => ({ status: 200, body: texts[n++] });
+    await withStandin({ syncs: { 1: { count: 1 } }, fault }, async (server) => {
+      for (const text of texts) {
+        const { chunks, error } = await collect({ syncId: 1, baseUrl: server.url });
+        assert.equal(error, null);
+        assert.deepEqual(lines(chunks).map((l) => JSON.parse(l)), JSON.parse(text).data, text);
+      }
     });
   });
 
@@ -567,3 +623,9 @@ test("README: the syncrun/hightouch example runs as printed against the stand-in
     assert.equal(server.requests[0].query.after, "2024-05-01T00:00:00Z");
   });
 });
+
+if (nodeHttp) {
+  test("SPEC §11: the run with SYNCRUN_HTTP=node sent its requests through pkg/http.js", () => {
+    assert.ok(nodeHttpCalls > 100, `${nodeHttpCalls} requests through node:http`);
+  });
+}
