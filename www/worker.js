@@ -2,28 +2,21 @@
 // with inputs of hundreds of megabytes.
 //
 // An input arrives as a Blob (a picked or dropped File, or the text area's text) and is read in
-// 1 MiB slices:
-// - every slice goes to the package's streaming summarizer (`SummaryStream.push(bytes)`,
-//   SPEC §7), whose `finish()` is exactly `summarizeRuns` of the whole input;
-// - the runs themselves (for the durations chart and the normalized output) come from
-//   `normalizeRuns`: for NDJSON on the whole lines of each slice as it arrives, so only the
-//   normalized output grows with the input; for one JSON document (array or envelope) on the
-//   whole text, when it is at most JSON_LIMIT bytes.
+// 1 MiB slices, each pushed into two of the package's streams (SPEC §7):
+// - `SummaryStream`, whose `finish()` is exactly `summarizeRuns` of the whole input;
+// - `NormalizeStream`, which hands out the valid, de-duplicated runs (for the durations chart
+//   and the normalized output) as each slice completes them, NDJSON or one JSON document alike,
+//   and says which of the two the package read (SPEC §1). Only the normalized output grows
+//   with the input.
 // Progress (bytes read, runs found) is posted at most every PROGRESS_MS. A newer "analyze"
 // message makes the older job stop at its next slice.
 
 const SLICE = 1 << 20;
-const JSON_LIMIT = 20e6;
 const PROGRESS_MS = 100;
 /** About the most points in the durations chart; beyond it runs are sampled. */
 const MAX_POINTS = 6000;
 /** A status with at most this many runs keeps all of its points. */
 const FEW = 500;
-
-const STATUS_GROUP = {
-  success: 0, warning: 1, failed: 2, cancelled: 3, interrupted: 3,
-  queued: 4, querying: 4, processing: 4, reporting: 4,
-};
 
 // Loaded once; messages that arrive meanwhile wait on this promise.
 const pkg = import("/pkg/browser.js");
@@ -43,63 +36,19 @@ pkg.then(
   (e) => self.postMessage({ type: "error", job: 0, message: `the syncrun package did not load: ${e?.message ?? e}` }),
 );
 
-function concat(a, b) {
-  if (a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
-
-const isBlankByte = (b) => b === 0x20 || b === 0x09 || b === 0x0d;
-
-function blank(bytes, from, to) {
-  for (let i = from; i < to; i++) if (!isBlankByte(bytes[i])) return false;
-  return true;
-}
-
 /**
- * How the package will read the text (SPEC §1, `format: "auto"`): "ndjson" when it has more
- * than one non-blank line and the first one is a complete JSON value; "json" otherwise; null
- * while the bytes seen so far cannot tell.
+ * The chart's group of each status, from the package's table (SPEC §2.1, in its order): the
+ * first three terminal statuses (success, warning, failed) each their own, the other terminal
+ * ones (cancelled, interrupted) one, the in-progress ones another.
  */
-function detect(bytes, end, sr) {
-  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  let firstEnd = -1;
-  for (;;) {
-    const nl = bytes.indexOf(0x0a, start);
-    const lineEnd = nl < 0 ? bytes.length : nl;
-    if (!blank(bytes, start, lineEnd)) {
-      if (nl < 0) return end ? "json" : null;
-      firstEnd = nl;
-      break;
-    }
-    if (nl < 0) return end ? "json" : null;
-    start = nl + 1;
-  }
-  let p = firstEnd + 1;
-  let another = false;
-  while (p < bytes.length) {
-    const nl = bytes.indexOf(0x0a, p);
-    const lineEnd = nl < 0 ? bytes.length : nl;
-    if (!blank(bytes, p, lineEnd)) {
-      another = true;
-      break;
-    }
-    if (nl < 0) break;
-    p = nl + 1;
-  }
-  if (!another) return end ? "json" : null;
-  // The package itself says whether the first line is one complete JSON value.
-  const first = sr.summarizeRuns(bytes.subarray(start, firstEnd), { format: "json", maxIssues: 4 });
-  const broken = first.issues.some((i) => i.path === "" && (i.code === "invalid_json" || i.code === "invalid_utf8"));
-  return broken ? "json" : "ndjson";
+function statusGroups(sr) {
+  return new Map(sr.runStatuses().map(({ status, terminal }, i) => [status, terminal ? Math.min(i, 3) : 4]));
 }
 
-/** What is kept of the valid runs: ids (duplicates across segments), chart points, output. */
+/** What is kept of the valid runs (the package has left out the duplicates): chart points, output. */
 class Runs {
-  constructor() {
-    this.ids = new Set();
+  constructor(groups) {
+    this.groups = groups;
     this.parts = [];
     this.count = 0;
     this.x = [];
@@ -110,9 +59,6 @@ class Runs {
   add(runs) {
     const lines = [];
     for (const run of runs) {
-      // normalizeRuns drops duplicates within one call; these are the ones across calls.
-      if (this.ids.has(run.id)) continue;
-      this.ids.add(run.id);
       lines.push(JSON.stringify(run));
       const created = Date.parse(run.createdAt);
       let duration = null;
@@ -122,10 +68,19 @@ class Runs {
       }
       this.x.push(created);
       this.ms.push(duration);
-      this.group.push(STATUS_GROUP[run.status] ?? 4);
+      this.group.push(this.groups.get(run.status) ?? 4);
     }
     this.count += lines.length;
     if (lines.length > 0) this.parts.push(lines.join("\n") + "\n");
+  }
+
+  /** Forget every run (the text turned out unreadable as a whole). */
+  clear() {
+    this.parts = [];
+    this.count = 0;
+    this.x = [];
+    this.ms = [];
+    this.group = [];
   }
 
   /** The normalized runs as NDJSON and as a JSON array (one run per line). */
@@ -183,12 +138,10 @@ async function analyze({ job, blob, options }) {
   const t0 = performance.now();
   const total = blob.size;
   const stream = new sr.SummaryStream(options);
-  const runs = new Runs();
-  const normalizeOptions = { ...options, maxIssues: 0 };
-  let mode = null;
-  let buf = new Uint8Array(0);
-  let records = 0;
-  let outputNote = null;
+  // Its issues are the summary's too: none are kept twice.
+  const normalized = new sr.NormalizeStream({ ...options, maxIssues: 0 });
+  const runs = new Runs(statusGroups(sr));
+  let found = 0;
   let offset = 0;
   let lastPost = 0;
 
@@ -196,17 +149,8 @@ async function analyze({ job, blob, options }) {
     const now = performance.now();
     if (!force && now - lastPost < PROGRESS_MS) return;
     lastPost = now;
-    self.postMessage({ type: "progress", job, bytes: offset, total, runs: mode === "ndjson" ? records : null, ms: now - t0 });
-  };
-
-  // NDJSON: normalize the whole lines in `buf`, keep the unfinished last one.
-  const takeLines = (end) => {
-    const cut = end ? buf.length : buf.lastIndexOf(0x0a) + 1;
-    if (cut === 0) return;
-    const r = sr.normalizeRuns(buf.subarray(0, cut), { ...normalizeOptions, format: "ndjson" });
-    records += r.records;
-    runs.add(r.runs);
-    buf = buf.slice(cut);
+    const ndjson = normalized.format === "ndjson";
+    self.postMessage({ type: "progress", job, bytes: offset, total, runs: ndjson ? found : null, ms: now - t0 });
   };
 
   progress(true);
@@ -215,45 +159,35 @@ async function analyze({ job, blob, options }) {
       const chunk = new Uint8Array(await blob.slice(offset, offset + SLICE).arrayBuffer());
       if (job !== current) return;
       offset += chunk.length;
-      const end = offset >= total;
       stream.push(chunk);
-      if (mode !== "json-dropped") buf = concat(buf, chunk);
-      if (mode === null) mode = detect(buf, end, sr);
-      if (mode === "ndjson") takeLines(end);
-      if (mode === "json" && buf.length > JSON_LIMIT) {
-        mode = "json-dropped";
-        buf = new Uint8Array(0);
-      }
-      progress(end);
+      const got = normalized.push(chunk);
+      runs.add(got.runs);
+      found += got.runs.length;
+      progress(offset >= total);
     } while (offset < total);
 
-    if (mode === "json" || mode === null) {
-      const r = sr.normalizeRuns(buf, normalizeOptions);
-      records = r.records;
-      runs.add(r.runs);
-      buf = new Uint8Array(0);
-    } else if (mode === "json-dropped") {
-      outputNote =
-        `Normalized runs and the durations chart are made for NDJSON of any size, and for one JSON document up to ${JSON_LIMIT / 1e6} MB; ` +
-        `this document is ${(total / 1e6).toFixed(1)} MB. The summary, daily charts and issues cover all of it.`;
-    }
+    const format = normalized.format ?? "json";
+    const last = normalized.finish();
+    // A text unreadable as a whole has no runs, as normalizeRuns would say (SPEC §1).
+    if (last.records === 0) runs.clear();
+    else runs.add(last.runs);
     const summary = stream.finish();
-    const output = mode === "json-dropped" ? null : runs.outputs();
-    const chart = mode === "json-dropped" ? null : runs.chart();
-    const transfer = chart ? [chart.x.buffer, chart.y.buffer, chart.group.buffer] : [];
+    const output = runs.outputs();
+    const chart = runs.chart();
     self.postMessage({
       type: "result",
       job,
       summary,
       output,
-      outputNote,
+      outputNote: null,
       chart,
-      format: mode === "ndjson" ? "ndjson" : "json",
+      format,
       bytes: total,
       ms: performance.now() - t0,
-    }, transfer);
+    }, [chart.x.buffer, chart.y.buffer, chart.group.buffer]);
   } finally {
     // Also after finish(): it empties the stream, free() releases what holds it.
     stream.free();
+    normalized.free();
   }
 }

@@ -111,7 +111,7 @@ function run(cmd, args) {
   });
 }
 
-/** The page's number formats (www/app.js): run counts as plain digits, rates with decimals. */
+/** The page's number formats (www/app/format.js): run counts as plain digits, rates with decimals. */
 const percent = (rate, digits = 1) => (rate === null ? "—" : `${(rate * 100).toFixed(digits)}%`);
 
 async function figure(field) {
@@ -361,11 +361,18 @@ test("works with the keyboard alone", { skip }, async () => {
   });
   assert.ok(sel.focused, "the text area has the focus");
   // The sample's first issue is a missing /data/<k>/plannedRows/addedCount (legacy keys): the
-  // selection is that run's plannedRows object, the nearest part of the path that exists.
+  // package gives it the line and column of that run's plannedRows object, the nearest part of
+  // the path that exists (SPEC §3), and the cursor goes there.
   const [, data, k, key] = first.path.split("/");
   assert.deepEqual([first.code, data, key], ["missing_field", "data", "plannedRows"], first.path);
-  const selected = month.slice(sel.start, sel.end);
-  assert.deepEqual(JSON.parse(selected), JSON.parse(month).data[Number(k)].plannedRows);
+  assert.ok(first.line !== null && first.column !== null, "a JSON document's issue has a position");
+  assert.equal(sel.start, sel.end, "a caret, not a selection");
+  const lines = month.split("\n");
+  const lineStart = lines.slice(0, first.line - 1).reduce((n, l) => n + l.length + 1, 0);
+  assert.equal(sel.start, lineStart + [...lines[first.line - 1]].slice(0, first.column - 1).join("").length);
+  const rest = month.slice(sel.start);
+  const value = JSON.parse(rest.slice(0, rest.indexOf("}") + 1));
+  assert.deepEqual(value, JSON.parse(month).data[Number(k)].plannedRows);
   assertQuiet();
 });
 

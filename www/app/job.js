@@ -1,0 +1,137 @@
+// The worker and the current job. Every input starts a new job; results of older jobs are
+// dropped, and the worker stops reading them.
+
+import { $, el } from "./page.js";
+import { count, percent, bytes, h } from "./format.js";
+import { renderSummary } from "./summary.js";
+import { health, startHealth, showHealthEmpty, renderHealth } from "./health.js";
+import { renderIssues } from "./issues.js";
+import { renderOutput } from "./output.js";
+import { plotBox, clearCharts, caption, chartSteps } from "./charts.js";
+
+export const worker = new Worker(new URL("../worker.js", import.meta.url), { type: "module" });
+/** The package on this thread, for checkHealth only; null until it has loaded. */
+export let pkg = null;
+export const pkgLoaded = import("/pkg/browser.js").then((m) => {
+  pkg = m;
+});
+export let job = 0;
+/** What the current job reads: { name, label, inTextarea, text } (text: what the area held). */
+export let source = null;
+/** The last result shown: { summary, output, outputNote, chart, format, bytes, ms, source }. */
+export let shown = null;
+
+worker.addEventListener("message", (event) => {
+  const msg = event.data;
+  if (msg.type === "ready") return;
+  if (msg.job !== job && msg.job !== 0) return;
+  if (msg.type === "progress") showProgress(msg);
+  else if (msg.type === "result") showResult(msg);
+  else if (msg.type === "error") showError(msg.message);
+});
+worker.addEventListener("error", (event) => {
+  event.preventDefault();
+  showError(`the worker stopped (${event.message || "it could not load"})`);
+});
+
+/** The package options the page offers (SPEC §8). */
+export function options() {
+  return { warningIsFailure: el.warningIsFailure.checked };
+}
+
+export let lastInput = null;
+
+/** Starts checking `blob`, described by `src`. */
+export function analyze(blob, src) {
+  lastInput = { blob, src };
+  health.src = src;
+  job += 1;
+  source = { ...src, size: blob.size };
+  for (const sec of el.results) sec.setAttribute("aria-busy", "true");
+  el.progress.dataset.state = "running";
+  el.progressBar.max = Math.max(blob.size, 1);
+  el.progressBar.value = 0;
+  el.progressText.textContent = `Reading ${src.label}…`;
+  worker.postMessage({ type: "analyze", job, blob, options: options() });
+}
+
+/** No input: back to the page's first state. */
+export function showEmpty() {
+  job += 1;
+  shown = null;
+  lastInput = null;
+  clearCharts();
+  for (const sec of el.results) sec.removeAttribute("aria-busy");
+  el.progress.dataset.state = "idle";
+  el.progressBar.value = 0;
+  el.progressText.textContent = "Waiting for input.";
+  const empty = (text) => h("p", { class: "empty", text });
+  el.summary.dataset.source = el.issues.dataset.source = "";
+  el.summary.replaceChildren(h("h2", { id: "summary-title", text: "Summary" }), empty("No input yet: paste runs, open a file or choose a sample."));
+  el.issues.replaceChildren(h("h2", { id: "issues-title", text: "Issues" }), empty("No input yet."));
+  showHealthEmpty();
+  for (const id of ["chart-durations", "chart-daily", "chart-rows"]) {
+    caption($(id), "");
+    plotBox($(id)).replaceChildren();
+  }
+  renderOutput();
+}
+
+export function showProgress({ bytes: done, total, runs }) {
+  el.progressBar.max = Math.max(total, 1);
+  el.progressBar.value = done;
+  const pct = total > 0 ? ` (${Math.floor((done / total) * 100)}%)` : "";
+  const found = runs === null ? "" : `, ${count(runs)} runs`;
+  el.progressText.textContent = `Reading ${source.label}: ${bytes(done)} of ${bytes(total)}${pct}${found}`;
+}
+
+export function showError(message) {
+  for (const sec of el.results) sec.removeAttribute("aria-busy");
+  el.progress.dataset.state = "error";
+  el.progressText.textContent = `Could not check the input: ${message}`;
+}
+
+/**
+ * Runs `steps` one per task, so that no task holds the page for long (a big input gives 1000
+ * issues and thousands of chart points); a newer job stops the rest.
+ */
+export function inTasks(forJob, steps) {
+  const next = () => {
+    if (forJob !== job || steps.length === 0) return;
+    steps.shift()();
+    setTimeout(next, 0);
+  };
+  next();
+}
+
+export function showResult(msg) {
+  // checkHealth runs here: wait for the package (it has almost always loaded by now).
+  if (pkg === null) {
+    pkgLoaded.then(() => {
+      if (msg.job === job) showResult(msg);
+    }, (e) => showError(`the syncrun package did not load: ${e?.message ?? e}`));
+    return;
+  }
+  shown = { ...msg, source };
+  const s = msg.summary;
+  startHealth(s);
+  el.progressBar.max = Math.max(msg.bytes, 1);
+  el.progressBar.value = msg.bytes;
+  // The time only means something for big inputs (and small ones keep a steady text).
+  const took = msg.bytes >= 1e6 ? ` in ${(msg.ms / 1000).toFixed(1)} s` : "";
+  el.progressText.textContent = `Checked ${source.label}: ${bytes(msg.bytes)}, ${count(s.records)} records${took}.`;
+  inTasks(msg.job, [
+    () => renderSummary(s),
+    () => renderHealth(),
+    () => renderIssues(s),
+    () => renderOutput(),
+    ...chartSteps(),
+    () => {
+      for (const sec of el.results) sec.removeAttribute("aria-busy");
+      el.progress.dataset.state = "done";
+      el.announce.textContent =
+        `Checked ${source.label}: ${count(s.records)} records, ${count(s.valid)} valid, ${count(s.invalid)} invalid; success rate ${percent(s.successRate)}` +
+        (health.result ? `; health ${health.result.status}.` : ".");
+    },
+  ]);
+}
