@@ -40,7 +40,8 @@ wasm-bindgen --keep-debug --target web --out-dir pkg/glue --out-name syncrun \
   target/wasm32-unknown-unknown/release/syncrun.wasm
 node scripts/snip-panics.mjs pkg/glue/syncrun_bg.wasm pkg/glue/syncrun_bg.wasm
 # wasm-opt from the npm package `binaryen` (never Debian's v108, which breaks the externref
-# table). The feature flags are the ones rustc's wasm32 target enables by default.
+# table). The feature flags are the ones rustc's wasm32 target enables by default, and SIMD
+# (.cargo/config.toml enables simd128).
 # --converge repeats -O3 until the module stops shrinking. --low-memory-unused (emscripten's
 # default) lets constant address offsets fold into loads and stores: Rust never addresses the
 # first KiB through a wrapping pointer (its stack sits below the data, at 1 MiB). Together
@@ -49,7 +50,7 @@ node scripts/snip-panics.mjs pkg/glue/syncrun_bg.wasm pkg/glue/syncrun_bg.wasm
 # toolchain's names and versions, the feature list): -183 B gzip.
 node_modules/.bin/wasm-opt -O3 --converge --low-memory-unused --strip-producers --strip-target-features \
   --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-reference-types --enable-multivalue \
+  --enable-sign-ext --enable-reference-types --enable-multivalue --enable-simd \
   pkg/glue/syncrun_bg.wasm -o pkg/glue/syncrun_bg.wasm
 package_files
 raw=$(wc -c < pkg/glue/syncrun_bg.wasm)

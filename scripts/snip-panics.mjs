@@ -29,8 +29,9 @@ export function snipPanics(bytes) {
   binaryen.setDebugInfo(true); // keep the name section for anyone who inspects the output
   const module = binaryen.readBinary(bytes);
   const F = binaryen.Features;
-  // The features rustc's wasm32 target enables by default (as scripts/build.sh passes to wasm-opt).
-  module.setFeatures(F.BulkMemory | F.BulkMemoryOpt | F.MutableGlobals | F.NontrappingFPToInt | F.SignExt | F.ReferenceTypes | F.Multivalue);
+  // The features rustc's wasm32 target enables by default, and simd128 (.cargo/config.toml), as
+  // scripts/build.sh passes them to wasm-opt.
+  module.setFeatures(F.BulkMemory | F.BulkMemoryOpt | F.MutableGlobals | F.NontrappingFPToInt | F.SignExt | F.ReferenceTypes | F.Multivalue | F.SIMD128);
   const snipped = [];
   for (let i = 0; i < module.getNumFunctions(); i++) {
     const fn = module.getFunctionByIndex(i);
