@@ -798,16 +798,17 @@ pub fn serialize_number<S: serde::Serializer>(n: f64, s: S) -> Result<S::Ok, S::
     }
 }
 
-/// `advance` sixteen bytes a step, with WebAssembly SIMD (simd128, which every runtime of SPEC
-/// §12 has; the wasm build enables it in .cargo/config.toml); its word loop does the last bytes.
-/// On a minified document (one line) that is every byte before an issue, and the word loop took
-/// 6-9% of summarizeRuns' time; this takes about 0.4x of it (CPU profiles of the wasm). Host
-/// builds use the word loop alone, which the tests check against byte loops; the package's
-/// tests check this one (tests/js/positions.test.mjs). (`string_stop` the same way measured
-/// nothing: the strings of a run are short.)
+/// `advance` with WebAssembly SIMD (simd128, which every runtime of SPEC §12 has; the wasm build
+/// enables it in .cargo/config.toml); its word loop does the last bytes. That scan covers every
+/// byte before the last issue kept, and the word loop took 6-9% of summarizeRuns' time; sixteen
+/// bytes a step took about 0.4x of that, and 64-byte blocks of plain ASCII in one test about
+/// 0.2x (CPU profiles of the wasm, 100,000 generated runs). Host builds use the word loop
+/// alone, which the tests check against byte loops; the package's tests check this one
+/// (tests/js/positions.test.mjs). (`string_stop` the same way measured nothing: the strings of
+/// a run are short.)
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd {
-    use core::arch::wasm32::{u8x16, u8x16_bitmask, u8x16_eq, u8x16_splat, v128, v128_and};
+    use core::arch::wasm32::{u8x16, u8x16_bitmask, u8x16_eq, u8x16_splat, v128, v128_and, v128_or};
 
     /// Sixteen bytes as one vector (`c` is sixteen bytes long; LLVM makes this one `v128.load`).
     #[inline(always)]
@@ -818,7 +819,32 @@ mod simd {
     }
 
     /// `json::advance` over the whole sixteen-byte steps of `text`; returns the bytes done.
+    /// Sixty-four bytes with no newline and no byte above 0x7F (most of a run's text) are one
+    /// test: sixty-four characters more on the line. Other blocks go sixteen bytes a step.
     pub(super) fn advance(line: &mut u64, col: &mut u64, text: &[u8]) -> usize {
+        let newline_byte = u8x16_splat(b'\n');
+        let mut blocks = text.chunks_exact(64);
+        for block in &mut blocks {
+            let v = |at: usize| load(block.get(at..at + 16).unwrap_or_default());
+            let (v0, v1, v2, v3) = (v(0), v(16), v(32), v(48));
+            let bytes = v128_or(v128_or(v0, v1), v128_or(v2, v3));
+            let newlines = v128_or(
+                v128_or(u8x16_eq(v0, newline_byte), u8x16_eq(v1, newline_byte)),
+                v128_or(u8x16_eq(v2, newline_byte), u8x16_eq(v3, newline_byte)),
+            );
+            // The high bit of a lane: a byte above 0x7F in one of the four, or a newline.
+            if u8x16_bitmask(v128_or(bytes, newlines)) == 0 {
+                *col += 64;
+            } else {
+                steps(line, col, block);
+            }
+        }
+        let rest = blocks.remainder();
+        64 * (text.len() / 64) + steps(line, col, rest)
+    }
+
+    /// Sixteen bytes a step over the whole steps of `text`; returns the bytes done.
+    fn steps(line: &mut u64, col: &mut u64, text: &[u8]) -> usize {
         let (newline_byte, top_two, continuation_bits) = (u8x16_splat(b'\n'), u8x16_splat(0xC0), u8x16_splat(0x80));
         let mut steps = text.chunks_exact(16);
         for c in &mut steps {
