@@ -846,8 +846,8 @@ mod simd {
     /// Sixteen bytes a step over the whole steps of `text`; returns the bytes done.
     fn steps(line: &mut u64, col: &mut u64, text: &[u8]) -> usize {
         let (newline_byte, top_two, continuation_bits) = (u8x16_splat(b'\n'), u8x16_splat(0xC0), u8x16_splat(0x80));
-        let mut steps = text.chunks_exact(16);
-        for c in &mut steps {
+        let mut chunks = text.chunks_exact(16);
+        for c in &mut chunks {
             let v = load(c);
             // One bit per byte, byte 0 lowest.
             let newline = u32::from(u8x16_bitmask(u8x16_eq(v, newline_byte)));
@@ -860,7 +860,7 @@ mod simd {
                 *col = u64::from((starts >> last >> 1).count_ones());
             }
         }
-        text.len() - steps.remainder().len()
+        text.len() - chunks.remainder().len()
     }
 }
 
