@@ -2,10 +2,12 @@
 // The demo page's big-file measurement of issue #18 (`npm run bench` runs it last): a generated
 // NDJSON file of about 100 MB is picked in the demo page (scripts/serve.mjs, headless Chromium),
 // and the time is taken from `setInputFiles` to the moment the page shows that file's summary,
-// as tests/js/demo.e2e.test.mjs waits for it (the summary section names the file). While the file is read, the page is probed every
-// 50 ms with a script call; the slowest round trip says whether it stayed responsive. Before
-// timing, the figures the page shows are checked against summarizeRuns of the same file in
-// Node (exit 1 if they differ). A report, not a test: the target (1.0 s, every probe < 100 ms)
+// as tests/js/demo.e2e.test.mjs waits for it (the summary section names the file), and to the
+// moment everything is drawn (the durations chart and the normalized output, which the worker's
+// second pass over the runs gives). Until then the page is probed every 50 ms with a script
+// call; the slowest round trip says whether it stayed responsive. The figures the page shows
+// (first round) are checked against summarizeRuns of the same file in Node (exit 1 if they
+// differ). A report, not a test: the target (1.0 s, every probe < 100 ms)
 // is printed as met or not, and the exit code does not depend on it.
 //
 //   node bench/demo.mjs [--mb 100] [--rounds 3]
@@ -83,6 +85,7 @@ try {
     timeout: 60_000,
   });
   const seconds = [];
+  const everything = [];
   const slowest = [];
   for (let r = 0; r < rounds; r++) {
     // A different name each round, so that "done" is this round's file.
@@ -93,22 +96,30 @@ try {
     const t0 = performance.now();
     const picked = page.setInputFiles('[data-testid="file"]', path);
     const trips = [];
+    let summaryAt = null;
     let done = false;
     await picked;
+    // Probed until everything is drawn (the durations chart and the normalized output come
+    // after the summary): the page must answer throughout.
     while (!done) {
       const p0 = performance.now();
       const state = await page.evaluate(() => ({
         state: document.querySelector('[data-testid="progress"]').dataset.state,
-        source: document.querySelector('[data-testid="summary"]').dataset.source,
+        summary: document.querySelector('[data-testid="summary"]').dataset.source,
+        normalized: document.querySelector('[data-testid="normalized"]').dataset.source,
         text: document.querySelector("#progress-text").textContent,
       }));
-      trips.push(performance.now() - p0);
+      const now = performance.now();
+      trips.push(now - p0);
       if (state.state === "error") throw new Error(`the page failed: ${state.text}`);
-      done = state.source === name;
+      if (summaryAt === null && state.summary === name) summaryAt = now;
+      done = state.state === "done" && state.normalized === name;
       if (!done) await new Promise((res) => setTimeout(res, 50));
     }
-    const s = (performance.now() - t0) / 1000;
+    const s = (summaryAt - t0) / 1000;
+    const all = (performance.now() - t0) / 1000;
     seconds.push(s);
+    everything.push(all);
     slowest.push(Math.max(...trips));
     if (r === 0) {
       // The figures shown are the package's in Node for the same file.
@@ -123,7 +134,9 @@ try {
         }
       }
     }
-    console.error(`  round ${r + 1}: ${s.toFixed(2)} s, ${trips.length} probes, slowest ${Math.max(...trips).toFixed(0)} ms`);
+    console.error(
+      `  round ${r + 1}: summary ${s.toFixed(2)} s, everything ${all.toFixed(2)} s, ${trips.length} probes, slowest ${Math.max(...trips).toFixed(0)} ms`,
+    );
   }
   if (problems.length) throw new Error(`page errors: ${problems.join("; ")}`);
   const med = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
@@ -132,7 +145,8 @@ try {
   const mb = bytes / 1e6;
   console.log(
     `demo page, ${mb.toFixed(1)} MB NDJSON (${expected.records} records) picked -> summary shown: median ${s.toFixed(2)} s ` +
-      `(${seconds.map((x) => x.toFixed(2)).join(", ")}; ${(mb / s).toFixed(0)} MB/s), slowest probe ${worst.toFixed(0)} ms`,
+      `(${seconds.map((x) => x.toFixed(2)).join(", ")}; ${(mb / s).toFixed(0)} MB/s); everything drawn (durations chart, ` +
+      `normalized output): median ${med(everything).toFixed(2)} s; slowest probe ${worst.toFixed(0)} ms`,
   );
   const met = s <= TARGET_S && worst < TARGET_PROBE_MS;
   console.log(`issue #18 demo target (<= ${TARGET_S} s, every probe < ${TARGET_PROBE_MS} ms): ${met ? "met" : "not met"}`);

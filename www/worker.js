@@ -2,14 +2,16 @@
 // with inputs of hundreds of megabytes.
 //
 // An input arrives as a Blob (a picked or dropped File, or the text area's text) and is read in
-// 1 MiB slices, each pushed into two of the package's streams (SPEC §7):
-// - `SummaryStream`, whose `finish()` is exactly `summarizeRuns` of the whole input;
-// - `NormalizeStream`, which hands out the valid, de-duplicated runs (for the durations chart
-//   and the normalized output) as each slice completes them, NDJSON or one JSON document alike,
-//   and says which of the two the package read (SPEC §1). Only the normalized output grows
-//   with the input.
-// Progress (bytes read, runs found) is posted at most every PROGRESS_MS. A newer "analyze"
-// message makes the older job stop at its next slice.
+// 1 MiB slices, twice, by two of the package's streams (SPEC §7):
+// - first `SummaryStream`, whose `finish()` is exactly `summarizeRuns` of the whole input: the
+//   summary is posted ("summary") as soon as the last slice is in, so that the page shows the
+//   figures, the issues and the health of a big file while the runs are still being read;
+// - then `NormalizeStream`, which hands out the valid, de-duplicated runs (for the durations
+//   chart and the normalized output) as each slice completes them, NDJSON or one JSON document
+//   alike, and says which of the two the package read (SPEC §1); then "result". Only the
+//   normalized output grows with the input.
+// Progress (the pass, bytes read, runs found) is posted at most every PROGRESS_MS. A newer
+// "analyze" message makes the older job stop at its next slice.
 
 const SLICE = 1 << 20;
 const PROGRESS_MS = 100;
@@ -138,40 +140,56 @@ async function analyze({ job, blob, options }) {
   const t0 = performance.now();
   const total = blob.size;
   const stream = new sr.SummaryStream(options);
-  // Its issues are the summary's too: none are kept twice.
+  // Its issues are the summary's: none are kept twice.
   const normalized = new sr.NormalizeStream({ ...options, maxIssues: 0 });
   const runs = new Runs(statusGroups(sr));
   let found = 0;
   let offset = 0;
   let lastPost = 0;
+  let pass = "summary";
 
   const progress = (force) => {
     const now = performance.now();
     if (!force && now - lastPost < PROGRESS_MS) return;
     lastPost = now;
-    const ndjson = normalized.format === "ndjson";
-    self.postMessage({ type: "progress", job, bytes: offset, total, runs: ndjson ? found : null, ms: now - t0 });
+    const counted = pass === "runs" && normalized.format === "ndjson";
+    self.postMessage({ type: "progress", job, pass, bytes: offset, total, runs: counted ? found : null, ms: now - t0 });
   };
-
-  progress(true);
-  try {
+  /** Every slice of the input in turn, null once a newer job has started. */
+  async function* slices() {
+    offset = 0;
     do {
       const chunk = new Uint8Array(await blob.slice(offset, offset + SLICE).arrayBuffer());
       if (job !== current) return;
       offset += chunk.length;
+      yield chunk;
+    } while (offset < total);
+  }
+
+  progress(true);
+  try {
+    for await (const chunk of slices()) {
       stream.push(chunk);
+      progress(offset >= total);
+    }
+    if (job !== current) return;
+    const summary = stream.finish();
+    self.postMessage({ type: "summary", job, summary, bytes: total, ms: performance.now() - t0 });
+
+    pass = "runs";
+    lastPost = 0;
+    for await (const chunk of slices()) {
       const got = normalized.push(chunk);
       runs.add(got.runs);
       found += got.runs.length;
       progress(offset >= total);
-    } while (offset < total);
-
+    }
+    if (job !== current) return;
     const format = normalized.format ?? "json";
     const last = normalized.finish();
     // A text unreadable as a whole has no runs, as normalizeRuns would say (SPEC §1).
     if (last.records === 0) runs.clear();
     else runs.add(last.runs);
-    const summary = stream.finish();
     const output = runs.outputs();
     const chart = runs.chart();
     self.postMessage({

@@ -56,11 +56,23 @@ export function emptyChart(fig, text) {
 export function chartSteps() {
   return [
     clearCharts,
-    () => drawDurations(shown.summary, shown.chart, palette()),
+    durationsStep,
     () => drawDaily(shown.summary, palette()),
     () => drawRows(shown.summary, palette()),
   ];
 }
+
+/** The durations chart, from the runs (`shown.chart`); while only the summary has come, a note. */
+export function durationsStep() {
+  if (shown.early) {
+    const fig = $("chart-durations");
+    caption(fig, "— reading the runs…");
+    emptyChart(fig, "Reading the runs…");
+    return;
+  }
+  drawDurations(shown.summary, shown.chart, palette());
+}
+
 
 export function renderCharts() {
   if (shown) for (const step of chartSteps()) step();

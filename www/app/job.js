@@ -7,7 +7,7 @@ import { renderSummary } from "./summary.js";
 import { health, startHealth, showHealthEmpty, renderHealth } from "./health.js";
 import { renderIssues } from "./issues.js";
 import { renderOutput } from "./output.js";
-import { plotBox, clearCharts, caption, chartSteps } from "./charts.js";
+import { plotBox, clearCharts, caption, chartSteps, durationsStep } from "./charts.js";
 
 export const worker = new Worker(new URL("../worker.js", import.meta.url), { type: "module" });
 /** The package on this thread, for checkHealth only; null until it has loaded. */
@@ -18,7 +18,10 @@ export const pkgLoaded = import("/pkg/browser.js").then((m) => {
 export let job = 0;
 /** What the current job reads: { name, label, inTextarea, text } (text: what the area held). */
 export let source = null;
-/** The last result shown: { summary, output, outputNote, chart, format, bytes, ms, source }. */
+/**
+ * The last result shown: { summary, output, outputNote, chart, format, bytes, ms, source, job,
+ * early }; `early` while only the summary has come (output and chart are still being read).
+ */
 export let shown = null;
 
 worker.addEventListener("message", (event) => {
@@ -26,6 +29,7 @@ worker.addEventListener("message", (event) => {
   if (msg.type === "ready") return;
   if (msg.job !== job && msg.job !== 0) return;
   if (msg.type === "progress") showProgress(msg);
+  else if (msg.type === "summary") showSummary(msg);
   else if (msg.type === "result") showResult(msg);
   else if (msg.type === "error") showError(msg.message);
 });
@@ -77,12 +81,14 @@ export function showEmpty() {
   renderOutput();
 }
 
-export function showProgress({ bytes: done, total, runs }) {
+export function showProgress({ pass, bytes: done, total, runs }) {
   el.progressBar.max = Math.max(total, 1);
   el.progressBar.value = done;
   const pct = total > 0 ? ` (${Math.floor((done / total) * 100)}%)` : "";
   const found = runs === null ? "" : `, ${count(runs)} runs`;
-  el.progressText.textContent = `Reading ${source.label}: ${bytes(done)} of ${bytes(total)}${pct}${found}`;
+  // The second pass reads the runs themselves, for the durations chart and the normalized output.
+  const what = pass === "runs" ? `the runs of ${source.label}` : source.label;
+  el.progressText.textContent = `Reading ${what}: ${bytes(done)} of ${bytes(total)}${pct}${found}`;
 }
 
 export function showError(message) {
@@ -91,41 +97,82 @@ export function showError(message) {
   el.progressText.textContent = `Could not check the input: ${message}`;
 }
 
+/** The steps waiting to run, all of job `queued`, and whether a task chain is running them. */
+let queue = [];
+let queued = 0;
+let running = false;
+
 /**
  * Runs `steps` one per task, so that no task holds the page for long (a big input gives 1000
- * issues and thousands of chart points); a newer job stops the rest.
+ * issues and thousands of chart points), after any steps of the same job still waiting (the
+ * result's come after the summary's); a newer job stops the rest.
  */
 export function inTasks(forJob, steps) {
+  if (queued !== forJob) {
+    queue = [];
+    queued = forJob;
+  }
+  queue.push(...steps);
+  if (running) return;
+  running = true;
   const next = () => {
-    if (forJob !== job || steps.length === 0) return;
-    steps.shift()();
+    if (queued !== job || queue.length === 0) {
+      running = false;
+      return;
+    }
+    const step = queue.shift();
+    // Scheduled first: a step that throws does not stop the chain (nor every later job's).
     setTimeout(next, 0);
+    step();
   };
   next();
 }
 
-export function showResult(msg) {
-  // checkHealth runs here: wait for the package (it has almost always loaded by now).
-  if (pkg === null) {
-    pkgLoaded.then(() => {
-      if (msg.job === job) showResult(msg);
-    }, (e) => showError(`the syncrun package did not load: ${e?.message ?? e}`));
-    return;
-  }
-  shown = { ...msg, source };
+/** Runs `f` once the package has loaded on this thread (for checkHealth), if `msg` is still current. */
+function withPackage(msg, f) {
+  if (pkg !== null) return true;
+  pkgLoaded.then(() => {
+    if (msg.job === job) f(msg);
+  }, (e) => showError(`the syncrun package did not load: ${e?.message ?? e}`));
+  return false;
+}
+
+/**
+ * The summary has come (the worker's first pass): the figures, health, issues and the daily
+ * charts are shown now; the durations chart and the normalized output wait for the result.
+ */
+export function showSummary(msg) {
+  if (!withPackage(msg, showSummary)) return;
+  shown = { summary: msg.summary, output: null, outputNote: "Reading the runs…", chart: null, format: null,
+    bytes: msg.bytes, ms: msg.ms, source, job: msg.job, early: true };
   const s = msg.summary;
   startHealth(s);
-  el.progressBar.max = Math.max(msg.bytes, 1);
-  el.progressBar.value = msg.bytes;
-  // The time only means something for big inputs (and small ones keep a steady text).
-  const took = msg.bytes >= 1e6 ? ` in ${(msg.ms / 1000).toFixed(1)} s` : "";
-  el.progressText.textContent = `Checked ${source.label}: ${bytes(msg.bytes)}, ${count(s.records)} records${took}.`;
   inTasks(msg.job, [
     () => renderSummary(s),
     () => renderHealth(),
     () => renderIssues(s),
     () => renderOutput(),
     ...chartSteps(),
+  ]);
+}
+
+export function showResult(msg) {
+  if (!withPackage(msg, showResult)) return;
+  // The summary of this job is on screen already: only what the runs give is drawn now.
+  const early = shown?.early && shown.job === msg.job;
+  shown = { ...msg, source, early: false };
+  const s = msg.summary;
+  if (!early) startHealth(s);
+  el.progressBar.max = Math.max(msg.bytes, 1);
+  el.progressBar.value = msg.bytes;
+  // The time only means something for big inputs (and small ones keep a steady text).
+  const took = msg.bytes >= 1e6 ? ` in ${(msg.ms / 1000).toFixed(1)} s` : "";
+  el.progressText.textContent = `Checked ${source.label}: ${bytes(msg.bytes)}, ${count(s.records)} records${took}.`;
+  const summarySteps = early ? [] : [() => renderSummary(s), () => renderHealth(), () => renderIssues(s)];
+  inTasks(msg.job, [
+    ...summarySteps,
+    () => renderOutput(),
+    ...(early ? [durationsStep] : chartSteps()),
     () => {
       for (const sec of el.results) sec.removeAttribute("aria-busy");
       el.progress.dataset.state = "done";

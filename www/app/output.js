@@ -14,7 +14,8 @@ export async function renderOutput() {
   const token = ++previewToken;
   const out = shown?.output;
   const fmt = outputFormat();
-  el.normalized.dataset.source = shown?.source?.name ?? "";
+  // While only the summary has come, the section shows a note, not this source's runs.
+  el.normalized.dataset.source = shown?.early ? "" : shown?.source?.name ?? "";
   el.normalized.dataset.format = fmt;
   if (!out) {
     el.output.textContent = "";
