@@ -7,13 +7,15 @@
 //   summary is posted ("summary") as soon as the last slice is in, so that the page shows the
 //   figures, the issues and the health of a big file while the runs are still being read;
 // - then `NormalizeStream`, which hands out the valid, de-duplicated runs (for the durations
-//   chart and the normalized output) as each slice completes them, NDJSON or one JSON document
-//   alike, and says which of the two the package read (SPEC §1); then "result". Only the
+//   chart and the normalized output) as each slice completes them, as NDJSON text (`pushText`:
+//   no object is made per run, nor written again), NDJSON or one JSON document alike, and says which of the two the package read (SPEC §1); then "result". Only the
 //   normalized output grows with the input.
 // Progress (the pass, bytes read, runs found) is posted at most every PROGRESS_MS. A newer
 // "analyze" message makes the older job stop at its next slice.
 
 const SLICE = 1 << 20;
+/** Slices of normalized text made into a Blob at a time (see `Runs.blobs`). */
+const BLOB_PARTS = 8;
 const PROGRESS_MS = 100;
 /** About the most points in the durations chart; beyond it runs are sampled. */
 const MAX_POINTS = 6000;
@@ -47,6 +49,32 @@ function statusGroups(sr) {
   return new Map(sr.runStatuses().map(({ status, terminal }, i) => [status, terminal ? Math.min(i, 3) : 4]));
 }
 
+/** The string value (no escapes: a status or a timestamp) at `at` in `text`, or null for `null`. */
+function stringAt(text, at) {
+  return text.charCodeAt(at) === 34 ? text.slice(at + 1, text.indexOf('"', at + 1)) : null;
+}
+
+/** UTF-8 bytes of `s` (most run text is ASCII: one byte a unit, no copy to count them). */
+function utf8Length(s) {
+  return /[^\x00-\x7f]/.test(s) ? new TextEncoder().encode(s).length : s.length;
+}
+
+/**
+ * NDJSON parts (each whole lines) as the pieces of a JSON array's text, one run per line;
+ * `whole`: they are all the runs (else the text stops after the last of them).
+ */
+function jsonPieces(parts, whole) {
+  if (parts.length === 0) return [whole ? "[]\n" : "[\n"];
+  const pieces = ["[\n"];
+  for (const part of parts) {
+    if (pieces.length > 1) pieces.push(",\n");
+    // JSON.stringify never writes a raw newline, so every "\n" in a part separates runs.
+    pieces.push(part.slice(0, -1).replaceAll("\n", ",\n"));
+  }
+  pieces.push(whole ? "\n]\n" : ",\n");
+  return pieces;
+}
+
 /** What is kept of the valid runs (the package has left out the duplicates): chart points, output. */
 class Runs {
   constructor(groups) {
@@ -62,18 +90,46 @@ class Runs {
     const lines = [];
     for (const run of runs) {
       lines.push(JSON.stringify(run));
-      const created = Date.parse(run.createdAt);
-      let duration = null;
-      if (run.startedAt !== null && run.finishedAt !== null) {
-        const d = Date.parse(run.finishedAt) - Date.parse(run.startedAt);
-        if (d >= 0) duration = d;
-      }
-      this.x.push(created);
-      this.ms.push(duration);
-      this.group.push(this.groups.get(run.status) ?? 4);
+      this.point(run.status, run.createdAt, run.startedAt, run.finishedAt);
     }
     this.count += lines.length;
     if (lines.length > 0) this.parts.push(lines.join("\n") + "\n");
+  }
+
+  /**
+   * Runs as `NormalizeStream.pushText` gives them: each run's JSON and a line feed, its keys in
+   * contract order (SPEC §2). The text is kept as it is; the chart's four fields are found in
+   * each line without parsing it: a key's first `"key":` is the key itself, since a quote inside
+   * a string value is escaped (`\"`).
+   */
+  addText(text) {
+    if (text === "") return;
+    let start = 0;
+    let n = 0;
+    while (start < text.length) {
+      let end = text.indexOf("\n", start);
+      if (end < 0) end = text.length;
+      const s = stringAt(text, text.indexOf('"status":', start) + 9);
+      const c = text.indexOf('"createdAt":', start) + 12;
+      const a = text.indexOf('"startedAt":', c) + 12;
+      const f = text.indexOf('"finishedAt":', a) + 13;
+      this.point(s, stringAt(text, c), stringAt(text, a), stringAt(text, f));
+      start = end + 1;
+      n++;
+    }
+    this.count += n;
+    this.parts.push(text);
+  }
+
+  point(status, createdAt, startedAt, finishedAt) {
+    let duration = null;
+    if (startedAt !== null && finishedAt !== null) {
+      const d = Date.parse(finishedAt) - Date.parse(startedAt);
+      if (d >= 0) duration = d;
+    }
+    this.x.push(Date.parse(createdAt));
+    this.ms.push(duration);
+    this.group.push(this.groups.get(status) ?? 4);
   }
 
   /** Forget every run (the text turned out unreadable as a whole). */
@@ -85,18 +141,53 @@ class Runs {
     this.group = [];
   }
 
-  /** The normalized runs as NDJSON and as a JSON array (one run per line). */
-  outputs() {
-    const ndjson = new Blob(this.parts, { type: "application/x-ndjson" });
-    const body = [];
-    for (const part of this.parts) {
-      if (body.length > 0) body.push(",\n");
-      // JSON.stringify never writes a raw newline, so every "\n" in a part separates runs.
-      body.push(part.slice(0, -1).replaceAll("\n", ",\n"));
+  /**
+   * The normalized runs as NDJSON and as a JSON array (one run per line): their sizes in bytes
+   * and the first `preview` bytes of each, at once; the Blobs themselves come later (`blobs`),
+   * since making 100 MB of Blob takes a second (Chromium copies it to the browser process).
+   */
+  outputs(preview) {
+    let ndjson = 0;
+    for (const part of this.parts) ndjson += utf8Length(part);
+    // "[\n", each run's line with ",\n" after it but the last, which has "\n]\n"; "[]\n" for none.
+    const json = this.count === 0 ? 3 : ndjson + this.count + 3;
+    const head = [];
+    for (let n = 0, i = 0; n < preview && i < this.parts.length; i++) {
+      head.push(this.parts[i]);
+      n += this.parts[i].length;
     }
-    const json = new Blob(body.length ? ["[\n", ...body, "\n]\n"] : ["[]\n"], { type: "application/json" });
+    const first = (text) => new TextDecoder().decode(new TextEncoder().encode(text).subarray(0, preview));
+    return {
+      runs: this.count,
+      size: { ndjson, json },
+      preview: { ndjson: first(head.join("")), json: first(jsonPieces(head, head.length === this.parts.length).join("")) },
+    };
+  }
+
+  /**
+   * The two Blobs of `outputs`, made a few slices' worth at a time with a task between, so that a
+   * newer job does not wait for them: null once `wanted()` says they are not. The runs' text is
+   * let go.
+   */
+  async blobs(wanted) {
+    const parts = this.parts;
     this.parts = [];
-    return { ndjson, json, runs: this.count };
+    const ndjson = [];
+    const json = [];
+    for (let i = 0; i < parts.length; i += BLOB_PARTS) {
+      const group = parts.slice(i, i + BLOB_PARTS);
+      ndjson.push(new Blob(group));
+      const pieces = jsonPieces(group, i + BLOB_PARTS >= parts.length);
+      // Every group but the first continues the array its predecessor left open.
+      json.push(new Blob(i === 0 ? pieces : pieces.slice(1)));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (!wanted()) return null;
+    }
+    if (parts.length === 0) json.push(new Blob(jsonPieces(parts, true)));
+    return {
+      ndjson: new Blob(ndjson, { type: "application/x-ndjson" }),
+      json: new Blob(json, { type: "application/json" }),
+    };
   }
 
   /**
@@ -134,7 +225,7 @@ class Runs {
   }
 }
 
-async function analyze({ job, blob, options }) {
+async function analyze({ job, blob, options, preview }) {
   const sr = await pkg;
   if (job !== current) return;
   const t0 = performance.now();
@@ -179,9 +270,9 @@ async function analyze({ job, blob, options }) {
     pass = "runs";
     lastPost = 0;
     for await (const chunk of slices()) {
-      const got = normalized.push(chunk);
-      runs.add(got.runs);
-      found += got.runs.length;
+      const before = runs.count;
+      runs.addText(normalized.pushText(chunk).runs);
+      found += runs.count - before;
       progress(offset >= total);
     }
     if (job !== current) return;
@@ -190,7 +281,7 @@ async function analyze({ job, blob, options }) {
     // A text unreadable as a whole has no runs, as normalizeRuns would say (SPEC §1).
     if (last.records === 0) runs.clear();
     else runs.add(last.runs);
-    const output = runs.outputs();
+    const output = runs.outputs(preview);
     const chart = runs.chart();
     self.postMessage({
       type: "result",
@@ -203,6 +294,9 @@ async function analyze({ job, blob, options }) {
       bytes: total,
       ms: performance.now() - t0,
     }, [chart.x.buffer, chart.y.buffer, chart.group.buffer]);
+    // Then the Blobs to copy and download, while the page draws the result.
+    const blobs = await runs.blobs(() => job === current);
+    if (blobs) self.postMessage({ type: "blobs", job, ...blobs });
   } finally {
     // Also after finish(): it empties the stream, free() releases what holds it.
     stream.free();

@@ -607,5 +607,19 @@ test("a 50 MB NDJSON file is read in the worker without freezing the page", { sk
   const status = await page.locator("#output-status").textContent();
   assert.ok(status.startsWith(`${expected.valid} runs`), `normalized output of every valid run (${status})`);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="charts"] canvas').length === 3);
+  // The worker makes the output's Blobs after the result, a few slices at a time: downloaded,
+  // both formats are normalizeRuns' runs of the whole file, with the size the status said.
+  const want = JSON.stringify(normalizeRuns(readFileSync(big.path)).runs);
+  const bytesText = (n) => `${(n / 1e6).toFixed(1)} MB`; // as the page writes sizes of 1-999 MB
+  for (const format of ["json", "ndjson"]) {
+    await page.check(`input[name="format"][value="${format}"]`);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+    const text = readFileSync(await download.path(), "utf8");
+    const runs = format === "json" ? JSON.parse(text) : text.trimEnd().split("\n").map((l) => JSON.parse(l));
+    assert.ok(JSON.stringify(runs) === want, `the downloaded ${format} is every valid run`);
+    const said = await page.locator("#output-status").textContent();
+    assert.ok(said.includes(`(${bytesText(Buffer.byteLength(text))})`), `${said} gives its size`);
+  }
+  await page.check('input[name="format"][value="json"]');
   assertQuiet();
 });

@@ -1,7 +1,7 @@
 // The worker and the current job. Every input starts a new job; results of older jobs are
 // dropped, and the worker stops reading them.
 
-import { $, el } from "./page.js";
+import { PREVIEW_BYTES, $, el } from "./page.js";
 import { count, percent, bytes, h } from "./format.js";
 import { renderSummary } from "./summary.js";
 import { health, startHealth, showHealthEmpty, renderHealth } from "./health.js";
@@ -23,6 +23,8 @@ export let source = null;
  * early }; `early` while only the summary has come (output and chart are still being read).
  */
 export let shown = null;
+/** The worker's last "blobs" message: { job, json, ndjson }, the output to copy and download. */
+let lastBlobs = null;
 
 worker.addEventListener("message", (event) => {
   const msg = event.data;
@@ -31,6 +33,11 @@ worker.addEventListener("message", (event) => {
   if (msg.type === "progress") showProgress(msg);
   else if (msg.type === "summary") showSummary(msg);
   else if (msg.type === "result") showResult(msg);
+  else if (msg.type === "blobs") {
+    // Kept too: the result may still wait for the package (showResult), and take them then.
+    lastBlobs = msg;
+    if (shown?.job === msg.job) shown.output?.gotBlobs?.(msg);
+  }
   else if (msg.type === "error") showError(msg.message);
 });
 worker.addEventListener("error", (event) => {
@@ -56,7 +63,7 @@ export function analyze(blob, src) {
   el.progressBar.max = Math.max(blob.size, 1);
   el.progressBar.value = 0;
   el.progressText.textContent = `Reading ${src.label}…`;
-  worker.postMessage({ type: "analyze", job, blob, options: options() });
+  worker.postMessage({ type: "analyze", job, blob, options: options(), preview: PREVIEW_BYTES });
 }
 
 /** No input: back to the page's first state. */
@@ -160,7 +167,15 @@ export function showResult(msg) {
   if (!withPackage(msg, showResult)) return;
   // The summary of this job is on screen already: only what the runs give is drawn now.
   const early = shown?.early && shown.job === msg.job;
-  shown = { ...msg, source, early: false };
+  shown = { ...msg, source, job: msg.job, early: false };
+  // The output's Blobs follow in a "blobs" message: copy and download wait for them.
+  if (msg.output) {
+    const output = msg.output;
+    output.blobs = new Promise((resolve) => {
+      output.gotBlobs = resolve;
+    });
+    if (lastBlobs?.job === msg.job) output.gotBlobs(lastBlobs);
+  }
   const s = msg.summary;
   if (!early) startHealth(s);
   el.progressBar.max = Math.max(msg.bytes, 1);

@@ -23,15 +23,16 @@ export async function renderOutput() {
     el.outputStatus.textContent = shown?.outputNote ?? "";
     return;
   }
-  const blob = out[fmt];
-  let text = await blob.slice(0, PREVIEW_BYTES).text();
+  // The worker sends the size and the first PREVIEW_BYTES of each format with the result.
+  const size = out.size[fmt];
+  let text = out.preview[fmt];
   if (token !== previewToken) return;
-  const partial = blob.size > PREVIEW_BYTES;
+  const partial = size > PREVIEW_BYTES;
   if (partial) text = text.slice(0, text.lastIndexOf("\n") + 1);
   el.output.textContent = text;
   el.copy.disabled = el.download.disabled = false;
   el.outputStatus.textContent =
-    `${count(out.runs)} run${out.runs === 1 ? "" : "s"}, ${bytes(blob.size)}` +
+    `${count(out.runs)} run${out.runs === 1 ? "" : "s"}, ${bytes(size)}` +
     (partial ? ` — the preview shows the first ${bytes(text.length)}; copy or download for all of it.` : ".");
 }
 
@@ -44,25 +45,35 @@ export function outputName() {
   return `${base}.normalized.${outputFormat()}`;
 }
 
+/** The Blob of the output in `fmt`, once the worker has sent it (a moment after the result). */
+function outputBlob(out, fmt) {
+  return out.blobs.then((b) => b[fmt]);
+}
+
 el.copy.addEventListener("click", async () => {
-  const blob = shown?.output?.[outputFormat()];
-  if (!blob) return;
+  const out = shown?.output;
+  if (!out) return;
+  const fmt = outputFormat();
   try {
-    await navigator.clipboard.write([new ClipboardItem({ "text/plain": new Blob([blob], { type: "text/plain" }) })]);
-    el.outputStatus.textContent = `Copied ${count(shown.output.runs)} runs as ${outputFormat().toUpperCase()} (${bytes(blob.size)}).`;
+    // A promised item: the click's user activation holds while the Blob comes.
+    const text = outputBlob(out, fmt).then((blob) => new Blob([blob], { type: "text/plain" }));
+    await navigator.clipboard.write([new ClipboardItem({ "text/plain": text })]);
+    el.outputStatus.textContent = `Copied ${count(out.runs)} runs as ${fmt.toUpperCase()} (${bytes(out.size[fmt])}).`;
   } catch (e) {
     el.outputStatus.textContent = `Copying failed (${e?.message ?? e}); use Download instead.`;
   }
 });
 
-el.download.addEventListener("click", () => {
-  const blob = shown?.output?.[outputFormat()];
-  if (!blob) return;
+el.download.addEventListener("click", async () => {
+  const out = shown?.output;
+  if (!out) return;
+  const name = outputName();
+  const blob = await outputBlob(out, outputFormat());
   const url = URL.createObjectURL(blob);
-  const a = h("a", { href: url, download: outputName() });
+  const a = h("a", { href: url, download: name });
   document.body.append(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60000);
-  el.outputStatus.textContent = `Downloading ${outputName()} (${bytes(blob.size)}).`;
+  el.outputStatus.textContent = `Downloading ${name} (${bytes(blob.size)}).`;
 });
