@@ -246,7 +246,7 @@ async function analyze({ job, blob, options, preview }) {
     const counted = pass === "runs" && normalized.format === "ndjson";
     self.postMessage({ type: "progress", job, pass, bytes: offset, total, runs: counted ? found : null, ms: now - t0 });
   };
-  /** Every slice of the input in turn, null once a newer job has started. */
+  /** Every slice of the input in turn; it stops early once a newer job has started. */
   async function* slices() {
     offset = 0;
     do {
