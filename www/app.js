@@ -1,5 +1,6 @@
-// The demo page: reads input (text area, file, drop, bundled samples), hands it to the worker
-// (worker.js, where the syncrun package does all the work) and shows what comes back: the batch
+// The demo page: reads input (text area, file, drop, bundled samples), hands it to the workers
+// (worker.js, where the syncrun package does all the work: one for the summary and one for the
+// runs when the machine has two cores or more) and shows what comes back: the batch
 // summary (SPEC §5), its health (SPEC §9), charts, issues (SPEC §3) and the normalized runs.
 // Nothing heavy runs here, so the page answers at once even while a file of hundreds of
 // megabytes is read; the one call made here is the package's checkHealth, which reads only the

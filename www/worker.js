@@ -2,14 +2,16 @@
 // with inputs of hundreds of megabytes.
 //
 // An input arrives as a Blob (a picked or dropped File, or the text area's text) and is read in
-// 1 MiB slices, twice, by two of the package's streams (SPEC §7):
+// 1 MiB slices, twice, by two of the package's streams (SPEC §7), here one after the other, or
+// in two of these workers at once (`passes`) when the machine has more than one core:
 // - first `SummaryStream`, whose `finish()` is exactly `summarizeRuns` of the whole input: the
 //   summary is posted ("summary") as soon as the last slice is in, so that the page shows the
 //   figures, the issues and the health of a big file while the runs are still being read;
 // - then `NormalizeStream`, which hands out the valid, de-duplicated runs (for the durations
 //   chart and the normalized output) as each slice completes them, as NDJSON text (`pushText`:
-//   no object is made per run, nor written again), NDJSON or one JSON document alike, and says which of the two the package read (SPEC §1); then "result". Only the
-//   normalized output grows with the input.
+//   no object is made per run, nor written again), NDJSON or one JSON document alike, and says
+//   which of the two the package read (SPEC §1); then "result". Only the normalized output
+//   grows with the input.
 // Progress (the pass, bytes read, runs found) is posted at most every PROGRESS_MS. A newer
 // "analyze" message makes the older job stop at its next slice.
 
@@ -225,7 +227,11 @@ class Runs {
   }
 }
 
-async function analyze({ job, blob, options, preview }) {
+/**
+ * One job: `passes` "both" (the summary, then the runs), or only "summary" or only "runs" when
+ * the page has a second worker doing the other on another core.
+ */
+async function analyze({ job, blob, options, preview, passes = "both" }) {
   const sr = await pkg;
   if (job !== current) return;
   const t0 = performance.now();
@@ -257,18 +263,23 @@ async function analyze({ job, blob, options, preview }) {
     } while (offset < total);
   }
 
-  progress(true);
   try {
-    for await (const chunk of slices()) {
-      stream.push(chunk);
-      progress(offset >= total);
+    if (passes !== "runs") {
+      progress(true);
+      for await (const chunk of slices()) {
+        stream.push(chunk);
+        progress(offset >= total);
+      }
+      if (job !== current) return;
+      const summary = stream.finish();
+      self.postMessage({ type: "summary", job, summary, bytes: total, ms: performance.now() - t0 });
+      if (passes === "summary") return;
     }
-    if (job !== current) return;
-    const summary = stream.finish();
-    self.postMessage({ type: "summary", job, summary, bytes: total, ms: performance.now() - t0 });
 
     pass = "runs";
     lastPost = 0;
+    offset = 0;
+    progress(true);
     for await (const chunk of slices()) {
       const before = runs.count;
       runs.addText(normalized.pushText(chunk).runs);
@@ -283,10 +294,10 @@ async function analyze({ job, blob, options, preview }) {
     else runs.add(last.runs);
     const output = runs.outputs(preview);
     const chart = runs.chart();
+    // The summary came in its own message (from this worker or the other).
     self.postMessage({
       type: "result",
       job,
-      summary,
       output,
       outputNote: null,
       chart,

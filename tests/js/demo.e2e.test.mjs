@@ -623,3 +623,35 @@ test("a 50 MB NDJSON file is read in the worker without freezing the page", { sk
   await page.check('input[name="format"][value="json"]');
   assertQuiet();
 });
+
+test("one worker or two: the same figures and output, with the summary first either way", { skip, timeout: 150_000 }, async () => {
+  // By default a second worker reads the runs on another core while the first reads the
+  // summary; `?workers=1` keeps to one worker doing both passes in turn.
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const want = JSON.stringify(normalizeRuns(readFileSync(big.path)).runs);
+  for (const [query, workers] of [["", cores > 1 ? 2 : 1], ["?workers=1", 1]]) {
+    await page.goto(base + query);
+    await waitForResult("month.json");
+    assert.equal(page.workers().length, workers, `${workers} worker(s) at ${base}${query}`);
+    await page.setInputFiles('[data-testid="file"]', big.path);
+    let sawEarly = false;
+    for (;;) {
+      const state = await page.evaluate(() => ({
+        state: document.querySelector('[data-testid="progress"]').dataset.state,
+        summary: document.querySelector('[data-testid="summary"]').dataset.source,
+        normalized: document.querySelector('[data-testid="normalized"]').dataset.source,
+      }));
+      if (state.state === "running" && state.summary === "big.ndjson") sawEarly = true;
+      if (state.state === "done" && state.normalized === "big.ndjson") break;
+      assert.notEqual(state.state, "error");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(sawEarly, `the summary came before the runs (${workers} worker(s))`);
+    await assertFigures(big.summary);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+    assert.ok(JSON.stringify(JSON.parse(readFileSync(await download.path(), "utf8"))) === want, "the output is every valid run");
+  }
+  await page.goto(base);
+  await waitForResult("month.json");
+  assertQuiet();
+});

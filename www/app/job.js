@@ -1,5 +1,5 @@
-// The worker and the current job. Every input starts a new job; results of older jobs are
-// dropped, and the worker stops reading them.
+// The workers and the current job. Every input starts a new job; results of older jobs are
+// dropped, and the workers stop reading them.
 
 import { PREVIEW_BYTES, $, el } from "./page.js";
 import { count, percent, bytes, h } from "./format.js";
@@ -9,7 +9,17 @@ import { renderIssues } from "./issues.js";
 import { renderOutput } from "./output.js";
 import { plotBox, clearCharts, caption, chartSteps, durationsStep } from "./charts.js";
 
-export const worker = new Worker(new URL("../worker.js", import.meta.url), { type: "module" });
+const workerUrl = new URL("../worker.js", import.meta.url);
+/** Reads the summary (and, alone, the runs too). */
+export const worker = new Worker(workerUrl, { type: "module" });
+/**
+ * Reads the runs (chart, normalized output) at the same time on another core, when there is
+ * one; `?workers=1` in the page's address keeps to one worker.
+ */
+const runsWorker =
+  (navigator.hardwareConcurrency ?? 1) > 1 && new URLSearchParams(location.search).get("workers") !== "1"
+    ? new Worker(workerUrl, { type: "module" })
+    : null;
 /** The package on this thread, for checkHealth only; null until it has loaded. */
 export let pkg = null;
 export const pkgLoaded = import("/pkg/browser.js").then((m) => {
@@ -26,24 +36,31 @@ export let shown = null;
 /** The worker's last "blobs" message: { job, json, ndjson }, the output to copy and download. */
 let lastBlobs = null;
 
-worker.addEventListener("message", (event) => {
-  const msg = event.data;
-  if (msg.type === "ready") return;
-  if (msg.job !== job && msg.job !== 0) return;
-  if (msg.type === "progress") showProgress(msg);
-  else if (msg.type === "summary") showSummary(msg);
-  else if (msg.type === "result") showResult(msg);
-  else if (msg.type === "blobs") {
-    // Kept too: the result may still wait for the package (showResult), and take them then.
-    lastBlobs = msg;
-    if (shown?.job === msg.job) shown.output?.gotBlobs?.(msg);
-  }
-  else if (msg.type === "error") showError(msg.message);
-});
-worker.addEventListener("error", (event) => {
-  event.preventDefault();
-  showError(`the worker stopped (${event.message || "it could not load"})`);
-});
+/** A result that came before its summary was on screen (the other worker, or the package loading). */
+let pendingResult = null;
+
+for (const w of [worker, runsWorker]) {
+  w?.addEventListener("message", (event) => {
+    const msg = event.data;
+    if (msg.type === "ready") return;
+    if (msg.job !== job && msg.job !== 0) return;
+    if (msg.type === "progress") {
+      // Until the summary is shown, its pass is the progress; then the runs'.
+      const summaryShown = shown?.job === job;
+      if ((msg.pass === "runs") === summaryShown) showProgress(msg);
+    } else if (msg.type === "summary") showSummary(msg);
+    else if (msg.type === "result") showResult(msg);
+    else if (msg.type === "blobs") {
+      // Kept too: the result may still wait for its summary (showResult), and take them then.
+      lastBlobs = msg;
+      if (shown?.job === msg.job) shown.output?.gotBlobs?.(msg);
+    } else if (msg.type === "error") showError(msg.message);
+  });
+  w?.addEventListener("error", (event) => {
+    event.preventDefault();
+    showError(`the worker stopped (${event.message || "it could not load"})`);
+  });
+}
 
 /** The package options the page offers (SPEC §8). */
 export function options() {
@@ -63,7 +80,13 @@ export function analyze(blob, src) {
   el.progressBar.max = Math.max(blob.size, 1);
   el.progressBar.value = 0;
   el.progressText.textContent = `Reading ${src.label}…`;
-  worker.postMessage({ type: "analyze", job, blob, options: options(), preview: PREVIEW_BYTES });
+  const message = { type: "analyze", job, blob, options: options(), preview: PREVIEW_BYTES };
+  if (runsWorker) {
+    worker.postMessage({ ...message, passes: "summary" });
+    runsWorker.postMessage({ ...message, passes: "runs" });
+  } else {
+    worker.postMessage({ ...message, passes: "both" });
+  }
 }
 
 /** No input: back to the page's first state. */
@@ -161,13 +184,18 @@ export function showSummary(msg) {
     () => renderOutput(),
     ...chartSteps(),
   ]);
+  if (pendingResult?.job === msg.job) showResult(pendingResult);
 }
 
+/** The runs have come (the durations chart's points, the normalized output), after the summary. */
 export function showResult(msg) {
-  if (!withPackage(msg, showResult)) return;
-  // The summary of this job is on screen already: only what the runs give is drawn now.
-  const early = shown?.early && shown.job === msg.job;
-  shown = { ...msg, source, job: msg.job, early: false };
+  if (!(shown?.early && shown.job === msg.job)) {
+    pendingResult = msg;
+    return;
+  }
+  pendingResult = null;
+  const s = shown.summary;
+  shown = { ...shown, ...msg, summary: s, early: false };
   // The output's Blobs follow in a "blobs" message: copy and download wait for them.
   if (msg.output) {
     const output = msg.output;
@@ -176,18 +204,14 @@ export function showResult(msg) {
     });
     if (lastBlobs?.job === msg.job) output.gotBlobs(lastBlobs);
   }
-  const s = msg.summary;
-  if (!early) startHealth(s);
   el.progressBar.max = Math.max(msg.bytes, 1);
   el.progressBar.value = msg.bytes;
   // The time only means something for big inputs (and small ones keep a steady text).
   const took = msg.bytes >= 1e6 ? ` in ${(msg.ms / 1000).toFixed(1)} s` : "";
   el.progressText.textContent = `Checked ${source.label}: ${bytes(msg.bytes)}, ${count(s.records)} records${took}.`;
-  const summarySteps = early ? [] : [() => renderSummary(s), () => renderHealth(), () => renderIssues(s)];
   inTasks(msg.job, [
-    ...summarySteps,
     () => renderOutput(),
-    ...(early ? [durationsStep] : chartSteps()),
+    durationsStep,
     () => {
       for (const sec of el.results) sec.removeAttribute("aria-busy");
       el.progress.dataset.state = "done";
