@@ -16,7 +16,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -650,6 +650,17 @@ test("one worker or two: the same figures and output, with the summary first eit
     await assertFigures(big.summary);
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
     assert.ok(JSON.stringify(JSON.parse(readFileSync(await download.path(), "utf8"))) === want, "the output is every valid run");
+    // A sample chosen while the big file is read again: the older job stops, the sample is shown.
+    // (Another name: the same file picked again is no change to the input.)
+    const again = join(tmp, `again-${workers}.ndjson`);
+    copyFileSync(big.path, again);
+    await page.setInputFiles('[data-testid="file"]', again);
+    await page.waitForFunction(() => /\d+%/.test(document.querySelector("#progress-text").textContent));
+    await page.selectOption("#sample", "failing");
+    await waitForResult("failing.json");
+    await assertFigures(summarizeRuns(readFileSync(join(ROOT, "www/samples/failing.json"))));
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(await page.getByTestId("summary").getAttribute("data-source"), "failing.json", "the older job shows nothing more");
   }
   await page.goto(base);
   await waitForResult("month.json");

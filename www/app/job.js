@@ -82,8 +82,10 @@ export function analyze(blob, src) {
   el.progressText.textContent = `Reading ${src.label}…`;
   const message = { type: "analyze", job, blob, options: options(), preview: PREVIEW_BYTES };
   if (runsWorker) {
-    worker.postMessage({ ...message, passes: "summary" });
-    runsWorker.postMessage({ ...message, passes: "runs" });
+    // The summary worker reads the file and hands each slice on to the runs worker.
+    const { port1, port2 } = new MessageChannel();
+    worker.postMessage({ ...message, passes: "summary", port: port1 }, [port1]);
+    runsWorker.postMessage({ ...message, passes: "runs", port: port2 }, [port2]);
   } else {
     worker.postMessage({ ...message, passes: "both" });
   }
