@@ -241,9 +241,10 @@ async function analyze({ job, blob, options, preview, passes = "both", port = nu
   if (job !== current) return;
   const t0 = performance.now();
   const total = blob.size;
-  const stream = new sr.SummaryStream(options);
+  // Only the streams of this worker's passes.
+  const stream = passes !== "runs" ? new sr.SummaryStream(options) : null;
   // Its issues are the summary's: none are kept twice.
-  const normalized = new sr.NormalizeStream({ ...options, maxIssues: 0 });
+  const normalized = passes !== "summary" ? new sr.NormalizeStream({ ...options, maxIssues: 0 }) : null;
   const runs = new Runs(statusGroups(sr));
   let found = 0;
   let offset = 0;
@@ -254,7 +255,7 @@ async function analyze({ job, blob, options, preview, passes = "both", port = nu
     const now = performance.now();
     if (!force && now - lastPost < PROGRESS_MS) return;
     lastPost = now;
-    const counted = pass === "runs" && normalized.format === "ndjson";
+    const counted = pass === "runs" && normalized?.format === "ndjson";
     self.postMessage({ type: "progress", job, pass, bytes: offset, total, runs: counted ? found : null, ms: now - t0 });
   };
   /** Every slice of the input in turn; it stops early once a newer job has started. */
@@ -351,7 +352,7 @@ async function analyze({ job, blob, options, preview, passes = "both", port = nu
       port?.close();
     }
     // Also after finish(): it empties the stream, free() releases what holds it.
-    stream.free();
-    normalized.free();
+    stream?.free();
+    normalized?.free();
   }
 }

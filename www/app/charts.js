@@ -73,7 +73,6 @@ export function durationsStep() {
   drawDurations(shown.summary, shown.chart, palette());
 }
 
-
 export function renderCharts() {
   if (shown) for (const step of chartSteps()) step();
 }

@@ -33,8 +33,18 @@ export let source = null;
  * early }; `early` while only the summary has come (output and chart are still being read).
  */
 export let shown = null;
-/** The worker's last "blobs" message: { job, json, ndjson }, the output to copy and download. */
-let lastBlobs = null;
+/** The output's Blobs of one job ({ json, ndjson }), which the worker sends after the result. */
+let blobs = { job: -1, promise: null, resolve: null };
+
+/** The promise of job `j`'s output Blobs, made when first asked for or sent. */
+export function blobsOf(j) {
+  if (blobs.job !== j) {
+    let resolve;
+    const promise = new Promise((r) => (resolve = r));
+    blobs = { job: j, promise, resolve };
+  }
+  return blobs.promise;
+}
 
 /** A result that came before its summary was on screen (the other worker, or the package loading). */
 let pendingResult = null;
@@ -51,9 +61,8 @@ for (const w of [worker, runsWorker]) {
     } else if (msg.type === "summary") showSummary(msg);
     else if (msg.type === "result") showResult(msg);
     else if (msg.type === "blobs") {
-      // Kept too: the result may still wait for its summary (showResult), and take them then.
-      lastBlobs = msg;
-      if (shown?.job === msg.job) shown.output?.gotBlobs?.(msg);
+      blobsOf(msg.job);
+      blobs.resolve(msg);
     } else if (msg.type === "error") showError(msg.message);
   });
   w?.addEventListener("error", (event) => {
@@ -197,15 +206,8 @@ export function showResult(msg) {
   }
   pendingResult = null;
   const s = shown.summary;
-  shown = { ...shown, ...msg, summary: s, early: false };
-  // The output's Blobs follow in a "blobs" message: copy and download wait for them.
-  if (msg.output) {
-    const output = msg.output;
-    output.blobs = new Promise((resolve) => {
-      output.gotBlobs = resolve;
-    });
-    if (lastBlobs?.job === msg.job) output.gotBlobs(lastBlobs);
-  }
+  // The output's Blobs follow in a "blobs" message: copy and download wait for them (blobsOf).
+  shown = { ...shown, ...msg, output: msg.output && { ...msg.output, job: msg.job }, summary: s, early: false };
   el.progressBar.max = Math.max(msg.bytes, 1);
   el.progressBar.value = msg.bytes;
   // The time only means something for big inputs (and small ones keep a steady text).

@@ -2,16 +2,13 @@
 
 import { PREVIEW_BYTES, $, el } from "./page.js";
 import { count, bytes, h } from "./format.js";
-import { shown } from "./job.js";
-
-export let previewToken = 0;
+import { blobsOf, shown } from "./job.js";
 
 export function outputFormat() {
   return document.querySelector('input[name="format"]:checked').value;
 }
 
-export async function renderOutput() {
-  const token = ++previewToken;
+export function renderOutput() {
   const out = shown?.output;
   const fmt = outputFormat();
   // While only the summary has come, the section shows a note, not this source's runs.
@@ -26,7 +23,6 @@ export async function renderOutput() {
   // The worker sends the size and the first PREVIEW_BYTES of each format with the result.
   const size = out.size[fmt];
   let text = out.preview[fmt];
-  if (token !== previewToken) return;
   const partial = size > PREVIEW_BYTES;
   if (partial) text = text.slice(0, text.lastIndexOf("\n") + 1);
   el.output.textContent = text;
@@ -47,7 +43,7 @@ export function outputName() {
 
 /** The Blob of the output in `fmt`, once the worker has sent it (a moment after the result). */
 function outputBlob(out, fmt) {
-  return out.blobs.then((b) => b[fmt]);
+  return blobsOf(out.job).then((b) => b[fmt]);
 }
 
 el.copy.addEventListener("click", async () => {
