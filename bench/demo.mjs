@@ -13,7 +13,7 @@
 //   node bench/demo.mjs [--mb 100] [--rounds 3] [--workers 1]
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -100,7 +100,7 @@ try {
     const name = `big-${r}.ndjson`;
     const path = join(tmp, name);
     if (r > 0) rmSync(join(tmp, `big-${r - 1}.ndjson`));
-    await run("cp", [file, path]);
+    copyFileSync(file, path);
     const t0 = performance.now();
     const picked = page.setInputFiles('[data-testid="file"]', path);
     const trips = [];
