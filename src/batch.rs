@@ -17,16 +17,26 @@ use crate::run::{Checked, SyncRun, ValidRun};
 use crate::table::{StrMap, U64Set};
 use crate::write::text;
 
+/// Saving a batch's state, and appending one after another (SPEC §7.1).
+mod saved;
+
 /// What happens to each valid, de-duplicated run.
 pub trait Sink {
-    /// `position` is the record's index in the input.
-    fn run(&mut self, run: &ValidRun<'_>, position: u64);
+    /// `position` is the record's index in the input, `line` its NDJSON line.
+    fn run(&mut self, run: &ValidRun<'_>, position: u64, line: Option<u64>);
 }
 
 impl Sink for Vec<SyncRun> {
-    fn run(&mut self, run: &ValidRun<'_>, _position: u64) {
+    fn run(&mut self, run: &ValidRun<'_>, _position: u64, _line: Option<u64>) {
         self.push(run.to_sync_run());
     }
+}
+
+/// Valid, first-of-their-id runs of a part, in input order, each with its record index and
+/// line in that part: what [`Batch::append`] replays.
+pub trait Runs {
+    /// Call `f` with each run, its record index and its line.
+    fn each(&self, f: &mut dyn FnMut(&ValidRun<'_>, u64, Option<u64>));
 }
 
 /// A 64-bit key per id, so that de-duplicating a million runs costs ~10 bytes each, not a copy
@@ -127,14 +137,10 @@ impl Tally {
             Checked::Valid(run, mut warnings) => {
                 if self.seen.insert(id_key(&run.id)) {
                     self.counts.valid += 1;
-                    sink.run(&run, position);
+                    sink.run(&run, position, line);
                 } else {
                     self.counts.duplicates += 1;
-                    warnings.push(Issue::new(
-                        IssueCode::DuplicateId,
-                        base.child("id"),
-                        text!("id \"", run.id, "\" was already seen in an earlier run; this one is left out"),
-                    ));
+                    warnings.push(duplicate(&run.id, base));
                 }
                 warnings
             }
@@ -152,6 +158,15 @@ impl Tally {
         *self = Tally::new(self.max_issues);
         self.issue(issue);
     }
+}
+
+/// The warning of a run whose id an earlier valid run had (SPEC §3.2).
+fn duplicate(id: &str, base: Base<'_>) -> Issue {
+    Issue::new(
+        IssueCode::DuplicateId,
+        base.child("id"),
+        text!("id \"", id, "\" was already seen in an earlier run; this one is left out"),
+    )
 }
 
 /// One run read from text: the whole text must be one JSON object (SPEC §1).

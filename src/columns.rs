@@ -82,7 +82,7 @@ impl Columns {
 
 impl Sink for Columns {
     #[allow(clippy::cast_precision_loss)]
-    fn run(&mut self, run: &ValidRun<'_>, _position: u64) {
+    fn run(&mut self, run: &ValidRun<'_>, _position: u64, _line: Option<u64>) {
         for spec in &FIELDS {
             match run.get(spec.field) {
                 FieldValue::Id(s) => {

@@ -67,6 +67,31 @@ pub enum IssueCode {
 }
 
 impl IssueCode {
+    /// Every code, in declaration order (`code as usize` indexes it).
+    pub const ALL: [IssueCode; 18] = {
+        use IssueCode::*;
+        [
+            InvalidJson,
+            InvalidUtf8,
+            DuplicateKey,
+            InvalidType,
+            MissingField,
+            InvalidId,
+            UnknownStatus,
+            InvalidTimestamp,
+            InvalidNumber,
+            UnknownField,
+            InputTooLarge,
+            StartedBeforeCreated,
+            FinishedBeforeStarted,
+            RowsExceedPlanned,
+            SuccessWithFailedRows,
+            FailedWithoutError,
+            FinishedWhileInProgress,
+            DuplicateId,
+        ]
+    };
+
     /// Warnings keep the run valid (SPEC §3.2); every other code is an error.
     pub fn severity(self) -> Severity {
         use IssueCode::*;

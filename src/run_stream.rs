@@ -46,7 +46,7 @@ fn elements(o: &mut String, lines: &str) {
 pub struct RunList(pub String);
 
 impl Sink for RunList {
-    fn run(&mut self, run: &ValidRun<'_>, _position: u64) {
+    fn run(&mut self, run: &ValidRun<'_>, _position: u64, _line: Option<u64>) {
         ToJson::json(&run.to_sync_run(), &mut self.0);
         self.0.push('\n');
     }

@@ -2,22 +2,53 @@
 //! command-line tool reads normalized runs and issues from as they are found.
 
 use crate::batch::{Batch, Sink};
+use crate::ledger::{Kept, Saved};
 use crate::options::Options;
 use crate::out::ToJson;
 use crate::result::RecordBatch;
 use crate::run::ValidRun;
-use crate::summary::{BatchSummary, Figures};
+use crate::state::{self, Bad, W};
+
+use crate::summary::BatchSummary;
 
 /// Summarize a text that arrives in chunks (SPEC §7): the same result as `summarizeRuns` on
-/// the whole text, in memory bounded by the longest record.
+/// the whole text, in memory bounded by the longest record. Its state can be saved, loaded and
+/// merged after another stream's (SPEC §7.1).
 pub struct SummaryStream {
-    batch: Batch<Figures>,
+    options: Options,
+    batch: Batch<Kept>,
+}
+
+/// Why two streams cannot be merged, or saved bytes cannot be loaded (SPEC §7.1).
+#[derive(Debug, PartialEq)]
+pub enum StateError {
+    /// The two streams were made with different options (`invalid_option`).
+    Options,
+    /// The merge cannot be exact, or the bytes are not a state of this version (`invalid_state`).
+    State(&'static str),
+}
+
+const LEAN: &str = "this stream was made with mergeable: false: it keeps no ledger of its runs to save or merge";
+
+/// The options a stream's result depends on, as they are in effect.
+fn effective(o: &Options) -> (crate::options::UnknownFields, bool, usize, u64, crate::options::Format) {
+    (o.unknown_fields(), o.warning_is_failure(), o.max_issues(), o.max_bytes(), o.format())
 }
 
 impl SummaryStream {
     /// A stream that has read nothing yet, with the options of SPEC §8 (`maxBytes` bounds each record, §3.1).
     pub fn new(options: &Options) -> SummaryStream {
-        SummaryStream { batch: Batch::new(options, Figures::new(options.warning_is_failure())) }
+        let options = Options { from_value: false, ..options.clone() };
+        let batch = Batch::new(&options, Kept::new(options.warning_is_failure()));
+        SummaryStream { options, batch }
+    }
+
+    /// A stream that keeps no ledger of its runs: SPEC §7's few bytes a run, for one reader of
+    /// a long input; it can be neither saved nor merged after another stream (SPEC §7.1).
+    pub fn lean(options: &Options) -> SummaryStream {
+        let options = Options { from_value: false, ..options.clone() };
+        let batch = Batch::new(&options, Kept::lean(options.warning_is_failure()));
+        SummaryStream { options, batch }
     }
 
     /// Take the next chunk; it may end anywhere, even inside a UTF-8 character.
@@ -32,9 +63,85 @@ impl SummaryStream {
 
     /// The summary of everything pushed.
     pub fn finish(self) -> BatchSummary {
-        let (tally, figures) = self.batch.finish();
-        tally.summary(figures)
+        let (tally, kept) = self.batch.finish();
+        tally.summary(kept.figures)
     }
+
+    /// Take `other`'s state as if its chunks had been pushed after this stream's, the two
+    /// texts split at a line boundary (SPEC §7.1). On an error neither stream has changed.
+    pub fn merge(&mut self, other: SummaryStream) -> Result<(), StateError> {
+        self.check_merge(&other)?;
+        self.batch.append(other.batch).map_err(StateError::State)
+    }
+
+    /// Whether [`merge`] would take `other` (nothing changes either way).
+    ///
+    /// [`merge`]: SummaryStream::merge
+    pub fn check_merge(&self, other: &SummaryStream) -> Result<(), StateError> {
+        if effective(&self.options) != effective(&other.options) {
+            return Err(StateError::Options);
+        }
+        if !other.batch.sink.keep {
+            return Err(StateError::State(LEAN));
+        }
+        self.batch.check_append(&other.batch).map_err(StateError::State)
+    }
+
+    /// The state as bytes (SPEC §7.1). `unit` is a UTF-16 code unit the caller holds back
+    /// (the first half of a surrogate pair that ended a string chunk), given back by [`load`].
+    ///
+    /// [`load`]: SummaryStream::load
+    pub fn save(&self, unit: Option<u16>) -> Result<Vec<u8>, StateError> {
+        if !self.batch.sink.keep {
+            return Err(StateError::State(LEAN));
+        }
+        let mut w = W::new();
+        let o = &self.options;
+        w.u(o.unknown_fields() as u64);
+        w.flag(o.warning_is_failure());
+        w.u(o.max_issues() as u64);
+        w.u(o.max_bytes());
+        w.u(o.format() as u64);
+        w.o(unit.map(u64::from));
+        let sink = &self.batch.sink;
+        w.u(sink.ledger_len() as u64);
+        for block in sink.ledger() {
+            w.0.extend_from_slice(block);
+        }
+        self.batch.save(&mut w);
+        Ok(w.close())
+    }
+
+    /// A stream in the state `bytes` hold, and the code unit given to [`save`]. Bytes from
+    /// another version, or corrupted, are refused whole.
+    ///
+    /// [`save`]: SummaryStream::save
+    pub fn load(bytes: &[u8]) -> Result<(SummaryStream, Option<u16>), StateError> {
+        load(bytes).map_err(|Bad| {
+            StateError::State("these bytes are not a SummaryStream state saved by this version of the package")
+        })
+    }
+}
+
+fn load(bytes: &[u8]) -> Result<(SummaryStream, Option<u16>), Bad> {
+    use crate::options::{Format, UnknownFields};
+    let mut r = state::open(bytes)?;
+    let unknown = [UnknownFields::Strip, UnknownFields::Keep, UnknownFields::Error];
+    let formats = [Format::Auto, Format::Json, Format::Ndjson];
+    let options = Options {
+        unknown_fields: Some(*unknown.get(r.usize()?).ok_or(Bad)?),
+        warning_is_failure: Some(r.flag()?),
+        max_issues: Some(r.usize()?),
+        max_bytes: Some(r.u()?),
+        format: Some(*formats.get(r.usize()?).ok_or(Bad)?),
+        from_value: false,
+    };
+    let unit = r.o()?.map(u16::try_from).transpose().map_err(|_| Bad)?;
+    let ledger = Saved(r.b()?);
+    ledger.check()?;
+    let batch = Batch::load(&options, Kept::new(options.warning_is_failure()), &mut r, &ledger)?;
+    r.end()?;
+    Ok((SummaryStream { options, batch }, unit))
 }
 
 /// Normalized runs written as NDJSON text, for `RecordStream`.
@@ -42,7 +149,7 @@ impl SummaryStream {
 pub struct NdjsonRuns(pub String);
 
 impl Sink for NdjsonRuns {
-    fn run(&mut self, run: &ValidRun<'_>, _position: u64) {
+    fn run(&mut self, run: &ValidRun<'_>, _position: u64, _line: Option<u64>) {
         run.to_sync_run().json(&mut self.0);
         self.0.push('\n');
     }

@@ -816,7 +816,7 @@ impl Figures {
 }
 
 impl Sink for Figures {
-    fn run(&mut self, run: &ValidRun<'_>, position: u64) {
+    fn run(&mut self, run: &ValidRun<'_>, position: u64, _line: Option<u64>) {
         self.add(run, position);
     }
 }

@@ -205,6 +205,11 @@ impl<K: AsRef<str>, V> StrMap<K, V> {
     }
 
     /// Whether `key` is there.
+    /// The keys, in insertion order.
+    pub fn keys(&self) -> impl Iterator<Item = &K> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
     pub fn contains(&self, key: &str) -> bool {
         self.find(hash_str(key), key).is_ok()
     }

@@ -61,6 +61,46 @@ fuzz_target!(|data: &[u8]| {
     let want = serde_json::to_value(summarize_runs(&text, &options)).expect("summary serializes");
     assert!(got == want, "SummaryStream != summarize_runs\nstream: {got}\nbatch:  {want}");
 
+    // SPEC §7.1: saved and loaded after every chunk, the stream gives the same summary; any
+    // bytes at all are a state or refused, never a panic.
+    let _ = SummaryStream::load(data);
+    let mut stream = SummaryStream::new(&options);
+    for c in &chunks {
+        stream.push(c);
+        stream = SummaryStream::load(&stream.save(None).unwrap()).expect("a saved state loads").0;
+    }
+    let reloaded = serde_json::to_value(stream.finish()).expect("summary serializes");
+    assert!(reloaded == want, "saved and loaded != summarize_runs\nstream: {reloaded}\nbatch:  {want}");
+    // SPEC §7.1: the text split after the line that ends past each cut, one stream per part,
+    // merged in order: the same summary, or refused (a part read as one JSON document).
+    let mut parts: Vec<&[u8]> = Vec::new();
+    let (mut from, mut end) = (0, 0);
+    for c in &chunks[..chunks.len() - 1] {
+        end += c.len();
+        if end < from {
+            continue;
+        }
+        if let Some(nl) = text[end..].iter().position(|&b| b == b'\n') {
+            parts.push(&text[from..end + nl + 1]);
+            from = end + nl + 1;
+        }
+    }
+    parts.push(&text[from..]);
+    let mut acc = SummaryStream::new(&options);
+    let mut exact = true;
+    for part in parts {
+        let mut s = SummaryStream::new(&options);
+        s.push(part);
+        if acc.merge(s).is_err() {
+            exact = false;
+            break;
+        }
+    }
+    if exact {
+        let merged = serde_json::to_value(acc.finish()).expect("summary serializes");
+        assert!(merged == want, "merged parts != summarize_runs\nmerged: {merged}\nbatch:  {want}");
+    }
+
     // RecordStream hands out the same runs, issues and counts as normalize_runs (with every
     // issue: it does not truncate), unless the text as a whole turns out unreadable.
     let all = Options { max_issues: Some(usize::MAX), ..options.clone() };

@@ -299,7 +299,7 @@ pub(crate) fn each_stretch(chunk: &JsValue, carry: &mut Carry, push: &mut dyn Fn
 #[derive(Default)]
 pub(crate) struct Carry {
     /// The first half of a surrogate pair that ended the last string chunk.
-    high: Option<u32>,
+    pub(crate) high: Option<u32>,
 }
 
 impl Carry {

@@ -28,6 +28,14 @@ fn option_error(key: &str, expected: &str, got: &JsValue) -> JsValue {
     misuse("invalid_option", &text!("option ", key, " must be ", expected, ", got ", shown))
 }
 
+/// A boolean option (absent, undefined or null: `None`).
+pub(crate) fn bool_option(options: &JsValue, key: &str) -> Result<Option<bool>, JsValue> {
+    match get(options, key)? {
+        None => Ok(None),
+        Some(v) => Ok(Some(v.as_bool().ok_or_else(|| option_error(key, "a boolean", &v))?)),
+    }
+}
+
 fn count_option(options: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
     match get(options, key)? {
         None => Ok(None),
@@ -60,10 +68,7 @@ pub(crate) fn decode_options(options: &JsValue) -> Result<Options, JsValue> {
     if !wrong.is_null() {
         return Err(wrong);
     }
-    let warning_is_failure = match get(options, "warningIsFailure")? {
-        None => None,
-        Some(v) => Some(v.as_bool().ok_or_else(|| option_error("warningIsFailure", "a boolean", &v))?),
-    };
+    let warning_is_failure = bool_option(options, "warningIsFailure")?;
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     Ok(Options {
         unknown_fields: enum_option(
