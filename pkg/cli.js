@@ -799,7 +799,8 @@ async function healthSettings(health, lib) {
 /** The summary of one input, streamed (`summarize`, `check`, `summarize --metrics`). */
 async function summarizeInput(input, streamOptions, lib) {
   const progress = new Progress(input.size, streamOptions.format, lib);
-  const stream = new lib.SummaryStream(streamOptions);
+  // One reader that never saves or merges: no ledger of the runs (SPEC §7's memory per run).
+  const stream = new lib.SummaryStream({ ...streamOptions, mergeable: false });
   try {
     for await (const chunk of unsettled(input, () => stream.settled())) {
       stream.push(chunk);

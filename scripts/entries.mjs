@@ -109,6 +109,41 @@ function guarded(Glue) {
       configurable: true,
     });
   }
+  // merge(other) (SPEC §7.1) takes another live instance of the class; anything else would reach
+  // the glue's own class check (a plain Error) or hand Rust a freed pointer.
+  if (typeof Glue.prototype.merge === "function") {
+    const merge = Glue.prototype.merge;
+    Object.defineProperty(Guarded.prototype, "merge", {
+      value: function (other) {
+        if (!live.has(this)) throw gone();
+        if (other === this) throw new SyncRunError("unsupported_input", \`a \${Glue.name} cannot be merged into itself\`);
+        if (!live.has(other)) {
+          const freed = other instanceof Glue;
+          throw new SyncRunError(freed ? "stream_finished" : "unsupported_input", freed ? \`the \${Glue.name} to merge was freed (or is not one)\` : \`merge takes another \${Glue.name}\`);
+        }
+        return merge.call(this, other);
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
+  // Static methods that make an instance (SummaryStream.load) give a guarded one.
+  for (const name of Object.getOwnPropertyNames(Glue)) {
+    const { value: fn } = Object.getOwnPropertyDescriptor(Glue, name);
+    if (typeof fn !== "function" || name.startsWith("__")) continue;
+    Object.defineProperty(Guarded, name, {
+      value: function (...args) {
+        const made = fn.apply(Glue, args);
+        if (made instanceof Glue) {
+          Object.setPrototypeOf(made, Guarded.prototype);
+          live.add(made);
+        }
+        return made;
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
   // free() twice, or after finish(), is harmless; a freed instance's methods throw stream_finished.
   const free = function () {
     if (live.delete(this)) Glue.prototype.free.call(this);

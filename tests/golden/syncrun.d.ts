@@ -1,6 +1,16 @@
 /* tslint:disable */
 /* eslint-disable */
 
+/**
+ * The options of a `SummaryStream`: those of `summarizeRuns`, and `mergeable`. With
+ * `mergeable: false` the stream keeps no ledger of its runs (about 40 bytes a run, SPEC §7.1):
+ * `save()` and merging it after another stream are then `invalid_state`; it can still take
+ * other streams merged after it. For one reader of a long input that is never shared.
+ */
+export type StreamOptions = Options & { mergeable?: boolean };
+
+
+
 /** How a batch text is read (SPEC §1). */
 export type BatchFormat = "json" | "ndjson";
 
@@ -913,13 +923,33 @@ export class SummaryStream {
      */
     finish(): BatchSummary;
     /**
-     * A new stream; `options` as for `summarizeRuns`.
+     * A stream in the state `save()` returned (SPEC §7.1): more chunks may be pushed, it may
+     * be merged or finished. Bytes saved by another version of the package, or corrupted, are
+     * a SyncRunError `invalid_state`.
      */
-    constructor(options?: Options);
+    static load(bytes: Uint8Array): SummaryStream;
+    /**
+     * Append `other`'s state, as if its chunks had been pushed after this stream's, the two
+     * texts split at a line boundary (SPEC §7.1): its issues move by this stream's records and
+     * lines, ids seen in both are duplicates (the earlier counts), `maxIssues` applies to the
+     * merged list. `other` is finished by it. Both must have the same options
+     * (`invalid_option`); a merge that cannot be exact (a part read as one JSON document, not
+     * NDJSON lines) is `invalid_state`. On an error neither stream changes.
+     */
+    merge(other: SummaryStream): void;
+    /**
+     * A new stream; `options` as for `summarizeRuns`, and `mergeable` (SPEC §7.1).
+     */
+    constructor(options?: StreamOptions);
     /**
      * Take the next chunk: a string or UTF-8 bytes, cut anywhere (even inside a character).
      */
     push(chunk: string | Uint8Array): void;
+    /**
+     * The stream's state as bytes (SPEC §7.1), for `SummaryStream.load` in another worker,
+     * process or machine running this version of the package. The stream goes on as before.
+     */
+    save(): Uint8Array;
     /**
      * Whether more chunks can no longer change the result: the text, one document, is already
      * longer than `maxBytes`, and nothing more is read (a reader may stop reading).
@@ -1011,8 +1041,11 @@ export interface InitOutput {
     readonly summarizeRun: (a: any, b: number) => [number, number, number];
     readonly summarizeRuns: (a: any, b: number) => [number, number, number];
     readonly summarystream_finish: (a: number) => [number, number, number];
+    readonly summarystream_load: (a: any) => [number, number, number];
+    readonly summarystream_merge: (a: number, b: number) => [number, number];
     readonly summarystream_new: (a: number) => [number, number, number];
     readonly summarystream_push: (a: number, b: any) => [number, number];
+    readonly summarystream_save: (a: number) => [number, number, number, number];
     readonly summarystream_settled: (a: number) => number;
     readonly validateRun: (a: any, b: number) => [number, number, number];
     readonly __wbindgen_malloc: (a: number, b: number) => number;

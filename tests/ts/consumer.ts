@@ -94,6 +94,18 @@ const streamed: BatchSummary = stream.finish();
 stream.free();
 const settled: boolean = stream.settled();
 
+// SPEC §7.1: partial summaries, saved, loaded and merged.
+const part = new SummaryStream({ maxIssues: 5 });
+part.push("{}\n");
+const state: Uint8Array = part.save();
+const loaded: SummaryStream = SummaryStream.load(state);
+loaded.merge(part);
+const merged: BatchSummary = loaded.finish();
+// @ts-expect-error load takes the bytes save() gave, not a string
+SummaryStream.load("state");
+// @ts-expect-error merge takes another SummaryStream
+loaded.merge({});
+
 // The additions of issue #15: how a text is read, the statuses' table, normalized runs streamed.
 const format: BatchFormat = detectFormat("{}\n{}\n", { format: "auto" });
 // @ts-expect-error detectFormat answers "json" | "ndjson", never "auto"
