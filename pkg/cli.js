@@ -12,6 +12,8 @@ import { once } from "node:events";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs as nodeParseArgs } from "node:util";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
 
 const CHUNK = 1 << 20;
 /** Inputs at least this large get a progress bar (when stderr is a terminal). */
@@ -57,6 +59,9 @@ Options:
   --max-bytes N           a JSON document or NDJSON line longer than N bytes is
                           input_too_large (default: 256 MiB, the library's default);
                           a longer line is its record's error, and reading goes on
+  --threads N             summarize, check: threads that read one NDJSON file, each a
+                          part, merged in order (default 1); the summary is the same
+                          whatever the number
   --sync ID               read the runs of sync ID from the Hightouch API: the key from
                           HIGHTOUCH_API_KEY (never an argument), the base URL from
                           HIGHTOUCH_API_URL (default https://api.hightouch.com/api/v1);
@@ -122,6 +127,7 @@ const VALUE_OPTIONS = {
   "unknown-fields": { key: "unknownFields", parse: oneOf(["strip", "keep", "error"]) },
   "max-issues": { key: "maxIssues", parse: wholeNumber },
   "max-bytes": { key: "maxBytes", parse: wholeNumber },
+  threads: { key: "threads", parse: threadCount },
 };
 
 /** Where runs come from when not from a file (SPEC §11): --sync (repeatable), --since, --max-runs. */
@@ -173,6 +179,12 @@ function labelPair(v) {
   const eq = v.indexOf("=");
   if (eq <= 0) throw new UsageError(`--label must be NAME=VALUE, got '${v}'`);
   return [v.slice(0, eq), v.slice(eq + 1)];
+}
+
+function threadCount(v, name) {
+  const n = wholeNumber(v, name);
+  if (n >= 1 && n <= 64) return n;
+  throw new UsageError(`--${name} must be from 1 to 64, got '${v}'`);
 }
 
 function wholeNumber(v, name) {
@@ -373,10 +385,12 @@ async function* chunks(input) {
   }
   if (input.handle) {
     const buf = Buffer.allocUnsafe(CHUNK);
-    for (;;) {
+    // `end`: the first part of a file read in several threads stops there.
+    for (let left = input.end ?? Infinity; left > 0; ) {
       let n;
       try {
-        ({ bytesRead: n } = await input.handle.read(buf, 0, CHUNK, null));
+        ({ bytesRead: n } = await input.handle.read(buf, 0, Math.min(CHUNK, left), null));
+        left -= n;
       } catch (e) {
         throw new InputError(`cannot read ${input.name}: ${reason(e)}`);
       }
@@ -384,6 +398,7 @@ async function* chunks(input) {
       // The streams copy what they are given, so the buffer can be reused at once.
       yield buf.subarray(0, n);
     }
+    return;
   }
   try {
     for await (const chunk of process.stdin) yield chunk;
@@ -444,7 +459,7 @@ async function openInput(file) {
     await handle.close();
     throw new InputError(`cannot read ${printable(file)}: is a directory`);
   }
-  return { name: printable(file), size: st.isFile() ? st.size : null, handle };
+  return { name: printable(file), path: file, size: st.isFile() ? st.size : null, handle };
 }
 
 /**
@@ -552,6 +567,17 @@ class Progress {
     const now = performance.now();
     if (now - this.drawnAt < 100) return;
     if ((this.size ?? this.bytes) < PROGRESS_MIN_BYTES) return;
+    this.drawnAt = now;
+    this.draw(now);
+  }
+
+  /** `n` bytes read by another thread (runs are not counted then). */
+  count(n) {
+    if (!this.enabled) return;
+    this.ndjson = false;
+    this.bytes += n;
+    const now = performance.now();
+    if (now - this.drawnAt < 100 || (this.size ?? this.bytes) < PROGRESS_MIN_BYTES) return;
     this.drawnAt = now;
     this.draw(now);
   }
@@ -798,19 +824,96 @@ async function healthSettings(health, lib) {
 
 /** The summary of one input, streamed (`summarize`, `check`, `summarize --metrics`). */
 async function summarizeInput(input, streamOptions, lib) {
-  const progress = new Progress(input.size, streamOptions.format, lib);
-  // One reader that never saves or merges: no ledger of the runs (SPEC §7's memory per run).
-  const stream = new lib.SummaryStream({ ...streamOptions, mergeable: false });
+  const { threads, ...options } = streamOptions;
+  const parts = await splitForThreads(input, options, threads, lib);
+  const progress = new Progress(input.size, options.format, lib);
+  // One reader that never saves: no ledger of its runs (SPEC §7's memory per run). It can
+  // still take the other threads' saved parts after it (SPEC §7.1).
+  const stream = new lib.SummaryStream({ ...(parts ? parts.options : options), mergeable: false });
   try {
-    for await (const chunk of unsettled(input, () => stream.settled())) {
-      stream.push(chunk);
-      progress.update(chunk);
+    if (!parts) {
+      for await (const chunk of unsettled(input, () => stream.settled())) {
+        stream.push(chunk);
+        progress.update(chunk);
+      }
+      return stream.finish();
+    }
+    const workers = parts.ranges.slice(1).map(([start, end]) => summarizePart(input, start, end, parts.options, progress));
+    // Whatever happens, every worker ends before this returns.
+    const settled = Promise.allSettled(workers);
+    try {
+      for await (const chunk of chunks({ ...input, end: parts.ranges[0][1] })) {
+        stream.push(chunk);
+        progress.count(chunk.length);
+      }
+      for (const state of await Promise.all(workers)) stream.mergeSaved(state);
+    } finally {
+      await settled;
     }
     return stream.finish();
   } finally {
     stream.free();
     progress.clear();
   }
+}
+
+/**
+ * How to read `input` in `threads` threads (--threads; SPEC §7.1): byte ranges that start and
+ * end at line boundaries, and the options each part is read with. `null` for one thread: one
+ * asked for, not a regular file, or not NDJSON (a JSON document cannot be split). Not the
+ * default: on a 2-core machine the merge (each later part's runs replayed into the first's
+ * figures) costs what the second thread saves. The parts are read with format "ndjson": the text's first
+ * line decided it (SPEC §1) for every line, and a part that starts with a broken line must
+ * not read as one JSON document.
+ */
+async function splitForThreads(input, options, threads, lib) {
+  const n = Math.min(threads ?? 1, availableParallelism() * 4, 64);
+  if (n < 2 || !input.handle || !input.size || options.format === "json") return null;
+  const window = Buffer.allocUnsafe(CHUNK);
+  const readAt = async (at) => {
+    try {
+      const { bytesRead } = await input.handle.read(window, 0, CHUNK, at);
+      return window.subarray(0, bytesRead);
+    } catch (e) {
+      throw new InputError(`cannot read ${input.name}: ${reason(e)}`);
+    }
+  };
+  if (options.format !== "ndjson" && lib.detectFormat(await readAt(0)) !== "ndjson") return null;
+  const ranges = [];
+  let start = 0;
+  for (let k = 1; k < n; k++) {
+    const nominal = Math.floor((input.size * k) / n);
+    if (nominal <= start) continue;
+    // The part ends after the first newline at or after the nominal offset.
+    const head = await readAt(nominal - 1);
+    const nl = head.indexOf(10);
+    if (nl === -1) continue; // a line longer than a window: leave it to the next part
+    const end = nominal + nl;
+    if (end >= input.size) break;
+    ranges.push([start, end]);
+    start = end;
+  }
+  ranges.push([start, input.size]);
+  if (ranges.length < 2) return null;
+  return { ranges, options: { ...options, format: "ndjson" } };
+}
+
+/** One part of a file read by a worker thread: its saved state (pkg/summarize-part.js). */
+function summarizePart(input, start, end, options, progress) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./summarize-part.js", import.meta.url), {
+      workerData: { file: input.path, start, end, options },
+    });
+    let state = null;
+    let failure = null;
+    worker.on("message", (m) => {
+      if (m.progress) progress.count(m.progress);
+      else if (m.state) state = m.state;
+      else if (m.error) failure = new InputError(`cannot read ${input.name}: ${m.error}`);
+    });
+    worker.on("error", (e) => (failure ??= e));
+    worker.on("exit", () => (state && !failure ? resolve(state) : reject(failure ?? new Error("a reading thread stopped"))));
+  });
 }
 
 function streamOptionsOf(flags, options) {

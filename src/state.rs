@@ -1,7 +1,7 @@
 //! The bytes of a saved stream state (SPEC §7.1): varints, strings and a checksum. Plain bytes,
 //! no knowledge of what they hold (the batch and the stream write their own parts).
 //!
-//! A state is `MAGIC`, the package version, the payload, then a 64-bit FNV-1a checksum of
+//! A state is `MAGIC`, the package version, the payload, then a 64-bit checksum of
 //! everything before it. [`open`] checks all three before a byte of the payload is read, so
 //! that bytes from another version or corrupted bytes are refused as a whole; every read of the
 //! payload is checked as well ([`R`] never indexes out of range), so even bytes with a forged
@@ -14,9 +14,22 @@ const MAGIC: &[u8; 4] = b"SRst";
 #[derive(Debug, PartialEq)]
 pub struct Bad;
 
-/// FNV-1a, 64 bits: enough to tell corrupted bytes (a checksum, not a signature).
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+/// A 64-bit checksum, FNV-1a's steps over 8-byte words (eight times fewer than over bytes)
+/// and the length: enough to tell corrupted bytes (a checksum, not a signature). Each step is
+/// a bijection of the running value, so any one changed word changes the result.
+pub fn checksum(bytes: &[u8]) -> u64 {
+    const PRIME: u64 = 0x0100_0000_01b3;
+    let mut words = bytes.chunks_exact(8);
+    let mut h = 0xcbf2_9ce4_8422_2325_u64;
+    for w in &mut words {
+        let w = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or_default());
+        h = (h ^ w).wrapping_mul(PRIME);
+        h ^= h >> 29;
+    }
+    for &b in words.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+    }
+    (h ^ bytes.len() as u64).wrapping_mul(PRIME)
 }
 
 /// Writes a state: [`W::new`], the payload, [`W::close`].
@@ -25,7 +38,12 @@ pub struct W(pub Vec<u8>);
 impl W {
     /// A state with its header written.
     pub fn new() -> W {
-        let mut w = W(Vec::with_capacity(256));
+        W::with_capacity(256)
+    }
+
+    /// A state with its header written, room for `n` bytes.
+    pub fn with_capacity(n: usize) -> W {
+        let mut w = W(Vec::with_capacity(n));
         w.0.extend_from_slice(MAGIC);
         w.s(env!("CARGO_PKG_VERSION"));
         w
@@ -33,7 +51,7 @@ impl W {
 
     /// The bytes, with their checksum.
     pub fn close(mut self) -> Vec<u8> {
-        let sum = fnv(&self.0);
+        let sum = checksum(&self.0);
         self.0.extend_from_slice(&sum.to_le_bytes());
         self.0
     }
@@ -106,7 +124,7 @@ pub fn open(bytes: &[u8]) -> Result<R<'_>, Bad> {
     let split = bytes.len().checked_sub(8).ok_or(Bad)?;
     let (body, sum) = bytes.split_at(split);
     let sum: [u8; 8] = sum.try_into().map_err(|_| Bad)?;
-    if u64::from_le_bytes(sum) != fnv(body) {
+    if u64::from_le_bytes(sum) != checksum(body) {
         return Err(Bad);
     }
     let mut r = R(body.strip_prefix(MAGIC).ok_or(Bad)?);

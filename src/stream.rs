@@ -2,7 +2,7 @@
 //! command-line tool reads normalized runs and issues from as they are found.
 
 use crate::batch::{Batch, Sink};
-use crate::ledger::{Kept, Saved};
+use crate::ledger::{Kept, Replay, Saved};
 use crate::options::Options;
 use crate::out::ToJson;
 use crate::result::RecordBatch;
@@ -95,7 +95,9 @@ impl SummaryStream {
         if !self.batch.sink.keep {
             return Err(StateError::State(LEAN));
         }
-        let mut w = W::new();
+        // Room for the ledger and the kept issues (a few hundred bytes each at most, mostly).
+        let issues = self.options.max_issues().min(100_000);
+        let mut w = W::with_capacity(self.batch.sink.ledger_len() + 4096 + 256 * issues);
         let o = &self.options;
         w.u(o.unknown_fields() as u64);
         w.flag(o.warning_is_failure());
@@ -117,13 +119,13 @@ impl SummaryStream {
     ///
     /// [`save`]: SummaryStream::save
     pub fn load(bytes: &[u8]) -> Result<(SummaryStream, Option<u16>), StateError> {
-        load(bytes).map_err(|Bad| {
-            StateError::State("these bytes are not a SummaryStream state saved by this version of the package")
-        })
+        load(bytes).map_err(|Bad| StateError::State(NOT_A_STATE))
     }
 }
 
-fn load(bytes: &[u8]) -> Result<(SummaryStream, Option<u16>), Bad> {
+/// The parts of a state: its options, the held code unit, its ledger, and the reader at the
+/// batch's part.
+fn open_state(bytes: &[u8]) -> Result<(Options, Option<u16>, Saved<'_>, u64, state::R<'_>), Bad> {
     use crate::options::{Format, UnknownFields};
     let mut r = state::open(bytes)?;
     let unknown = [UnknownFields::Strip, UnknownFields::Keep, UnknownFields::Error];
@@ -138,10 +140,39 @@ fn load(bytes: &[u8]) -> Result<(SummaryStream, Option<u16>), Bad> {
     };
     let unit = r.o()?.map(u16::try_from).transpose().map_err(|_| Bad)?;
     let ledger = Saved(r.b()?);
-    ledger.check()?;
+    let valid = ledger.check()?;
+    Ok((options, unit, ledger, valid, r))
+}
+
+fn load(bytes: &[u8]) -> Result<(SummaryStream, Option<u16>), Bad> {
+    let (options, unit, ledger, _, mut r) = open_state(bytes)?;
     let batch = Batch::load(&options, Kept::new(options.warning_is_failure()), &mut r, &ledger)?;
     r.end()?;
     Ok((SummaryStream { options, batch }, unit))
+}
+
+const NOT_A_STATE: &str = "these bytes are not a SummaryStream state saved by this version of the package";
+
+impl SummaryStream {
+    /// `merge(load(bytes))` in less memory: the state's runs go from its bytes straight into
+    /// this stream's figures, never into a stream of their own (SPEC §7.1's reduce).
+    pub fn merge_saved(&mut self, bytes: &[u8]) -> Result<(), StateError> {
+        let bad = |Bad| StateError::State(NOT_A_STATE);
+        let (options, unit, ledger, valid, mut r) = open_state(bytes).map_err(bad)?;
+        if unit.is_some() {
+            // The saved text ends in half a character: the other stream's own push makes it U+FFFD.
+            let (mut other, _) = load(bytes).map_err(bad)?;
+            other.push("\u{FFFD}".as_bytes());
+            return self.merge(other);
+        }
+        let other = Batch::load_bare(&options, Replay(ledger), &mut r, valid).map_err(bad)?;
+        r.end().map_err(bad)?;
+        if effective(&self.options) != effective(&options) {
+            return Err(StateError::Options);
+        }
+        self.batch.check_append(&other).map_err(StateError::State)?;
+        self.batch.append(other).map_err(StateError::State)
+    }
 }
 
 /// Normalized runs written as NDJSON text, for `RecordStream`.

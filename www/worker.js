@@ -242,7 +242,7 @@ async function analyze({ job, blob, options, preview, passes = "both", port = nu
   const t0 = performance.now();
   const total = blob.size;
   // Only the streams of this worker's passes.
-  const stream = passes !== "runs" ? new sr.SummaryStream(options) : null;
+  const stream = passes !== "runs" ? new sr.SummaryStream({ ...options, mergeable: false }) : null;
   // Its issues are the summary's: none are kept twice.
   const normalized = passes !== "summary" ? new sr.NormalizeStream({ ...options, maxIssues: 0 }) : null;
   const runs = new Runs(statusGroups(sr));

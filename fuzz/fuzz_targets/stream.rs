@@ -88,10 +88,13 @@ fuzz_target!(|data: &[u8]| {
     parts.push(&text[from..]);
     let mut acc = SummaryStream::new(&options);
     let mut exact = true;
+    let mut parts_done = 0;
     for part in parts {
         let mut s = SummaryStream::new(&options);
         s.push(part);
-        if acc.merge(s).is_err() {
+        let merged = if parts_done % 2 == 1 { acc.merge_saved(&s.save(None).unwrap()) } else { acc.merge(s) };
+        parts_done += 1;
+        if merged.is_err() {
             exact = false;
             break;
         }

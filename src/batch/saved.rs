@@ -253,6 +253,17 @@ impl<S: Sink + Default> Batch<S> {
         Ok(batch)
     }
 
+    /// A batch in the state `r` holds whose `valid` runs stay in its sink's bytes: only to be
+    /// appended to another batch (it de-duplicates nothing itself).
+    pub(crate) fn load_bare(options: &Options, sink: S, r: &mut R<'_>, valid: u64) -> Result<Batch<S>, Bad> {
+        let mut batch = Batch::new(options, sink);
+        batch.feed.load(r)?;
+        if valid != batch.feed.tally.counts.valid {
+            return Err(Bad);
+        }
+        Ok(batch)
+    }
+
     /// Whether [`Batch::append`] can take `other` exactly; `Err` says why not.
     pub(crate) fn check_append<T: Sink + Default>(&self, other: &Batch<T>) -> Result<(), &'static str> {
         let (f, o) = (&self.feed, &other.feed);

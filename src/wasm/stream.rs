@@ -5,6 +5,20 @@ use wasm_bindgen::prelude::*;
 use super::input::{each_stretch, read_input, uint8_length, Carry, Input};
 use super::js::{encode, misuse};
 use super::options::{bool_option, decode_options};
+use crate::write::text;
+
+/// The bytes of a saved state, copied into wasm memory; anything but a Uint8Array is misuse.
+fn state_bytes(bytes: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    if uint8_length(bytes)?.is_none() {
+        return Err(misuse("unsupported_input", &text!(what, " takes the Uint8Array that save() returned")));
+    }
+    match read_input(bytes, u64::MAX)? {
+        Input::Bytes(bytes) => Ok(bytes),
+        Input::Refused(_) => {
+            Err(misuse("invalid_state", "the state is too large to be copied into WebAssembly memory"))
+        }
+    }
+}
 
 fn state_error(e: crate::StateError) -> JsValue {
     match e {
@@ -40,6 +54,17 @@ pub struct SummaryStream {
     carry: Carry,
 }
 
+impl SummaryStream {
+    /// A stream whose last string chunk ended in half a surrogate pair does not end at a line
+    /// boundary, so nothing can be merged after it (SPEC §7.1).
+    fn at_line_end(&self) -> Result<(), JsValue> {
+        match self.carry.high {
+            Some(_) => Err(misuse("invalid_state", "this stream's text does not end at a line boundary")),
+            None => Ok(()),
+        }
+    }
+}
+
 #[wasm_bindgen(js_class = SummaryStream)]
 impl SummaryStream {
     /// A new stream; `options` as for `summarizeRuns`, and `mergeable` (SPEC §7.1).
@@ -72,15 +97,28 @@ impl SummaryStream {
     pub fn merge(&mut self, other: &mut SummaryStream) -> Result<(), JsValue> {
         let theirs = other.inner.as_ref().ok_or_else(finished)?;
         let mine = self.inner.as_ref().ok_or_else(finished)?;
+        self.at_line_end()?;
         mine.check_merge(theirs).map_err(state_error)?;
         let (Some(mine), Some(mut theirs)) = (self.inner.as_mut(), other.inner.take()) else {
             return Err(finished());
         };
-        // A cut surrogate pair cannot end a part that ends at a line boundary: the lone half
-        // is U+FFFD at the end of each text, as `finish()` would make it.
-        self.carry.flush(&mut |bytes| mine.push(bytes));
+        // The later text may end in half a surrogate pair: U+FFFD, as `finish()` would make it.
         other.carry.flush(&mut |bytes| theirs.push(bytes));
         mine.merge(*theirs).map_err(state_error)
+    }
+
+    /// `merge(SummaryStream.load(bytes))` in less memory: the saved runs go straight into this
+    /// stream, never into a stream of their own (SPEC §7.1's reduce step, for many saved parts).
+    /// The same errors as `load` and `merge`.
+    #[wasm_bindgen(js_name = mergeSaved)]
+    pub fn merge_saved(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue,
+    ) -> Result<(), JsValue> {
+        let bytes = state_bytes(&bytes, "mergeSaved")?;
+        self.at_line_end()?;
+        let mine = self.inner.as_mut().ok_or_else(finished)?;
+        mine.merge_saved(&bytes).map_err(state_error)
     }
 
     /// The stream's state as bytes (SPEC §7.1), for `SummaryStream.load` in another worker,
@@ -95,12 +133,7 @@ impl SummaryStream {
     /// a SyncRunError `invalid_state`.
     pub fn load(#[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue) -> Result<SummaryStream, JsValue> {
         super::js::seed_once();
-        if uint8_length(&bytes)?.is_none() {
-            return Err(misuse("unsupported_input", "SummaryStream.load takes the Uint8Array that save() returned"));
-        }
-        let Input::Bytes(bytes) = read_input(&bytes, u64::MAX)? else {
-            return Err(misuse("invalid_state", "the state is too large to be copied into WebAssembly memory"));
-        };
+        let bytes = state_bytes(&bytes, "SummaryStream.load")?;
         let (stream, unit) = crate::SummaryStream::load(&bytes).map_err(state_error)?;
         Ok(SummaryStream { inner: Some(Box::new(stream)), carry: Carry { high: unit.map(u32::from) } })
     }

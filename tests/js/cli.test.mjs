@@ -404,6 +404,59 @@ describe("standard input", () => {
   });
 });
 
+// SPEC §7.1 through the command line: --threads N reads parts of one NDJSON file in worker
+// threads, each saved and merged in order into the first; the summary is the one thread's.
+describe("summarize --threads", () => {
+  let text;
+  before(() => {
+    // Ids repeat across any split (every 97th run is an earlier id), broken and blank lines,
+    // warnings, errors with digits, a byte order mark, CRLF line ends in places.
+    const lines = [];
+    for (let i = 0; i < 6000; i++) {
+      const status = ["success", "failed", "warning", "queued", "cancelled"][i % 5];
+      const r = run(i % 97 === 0 ? `t${i % 13}` : `t${i}`, status, new Date(Date.UTC(2024, 0, 1 + (i % 40), i % 24)).toISOString(), 1000 + (i % 777), {
+        failed: i % 7,
+        error: status === "failed" ? `HTTP 50${i % 4} after ${i % 9} retries` : null,
+        finished: status !== "queued",
+      });
+      lines.push(i % 211 === 5 ? '{"id": "broken", ' : i % 307 === 9 ? "" : JSON.stringify(r) + (i % 3 === 0 ? "\r" : ""));
+    }
+    text = "\ufeff" + lines.join("\n") + "\n";
+    writeFileSync(file("threads.ndjson"), text);
+    writeFileSync(file("threads.json"), JSON.stringify(RUNS));
+  });
+
+  test("1 to 5 threads give the one-thread summary, field for field (SPEC §7.1)", async () => {
+    const want = summarizeRuns(text, { maxIssues: 50, warningIsFailure: true });
+    assert.ok(want.duplicates > 0 && want.invalid > 0 && want.issues.length === 50);
+    for (const threads of ["1", "2", "3", "5"]) {
+      const r = await cli(["summarize", "--json", "--threads", threads, "--max-issues", "50", "--warning-is-failure", file("threads.ndjson")]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), want, `--threads ${threads}`);
+    }
+  });
+
+  test("a JSON document, stdin and check read in one thread or as parts alike", async () => {
+    const r = await cli(["summarize", "--json", "--threads", "4", file("threads.json")]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), summarizeRuns(JSON.stringify(RUNS)));
+    const piped = await cli(["summarize", "--json", "--threads", "3", "-"], { input: text });
+    assert.deepEqual(JSON.parse(piped.stdout), summarizeRuns(text));
+    const one = await cli(["check", "--json", "--now", "2024-03-01T00:00:00Z", file("threads.ndjson")]);
+    const three = await cli(["check", "--json", "--now", "2024-03-01T00:00:00Z", "--threads", "3", file("threads.ndjson")]);
+    assert.equal(three.code, one.code);
+    assert.deepEqual(JSON.parse(three.stdout), JSON.parse(one.stdout));
+  });
+
+  test("--threads must be a whole number from 1 to 64 (usage error, exit 2)", async () => {
+    for (const bad of ["0", "65", "two", "-1", "1.5"]) {
+      const r = await cli(["summarize", "--threads", bad, file("threads.ndjson")]);
+      assert.equal(r.code, 2, bad);
+      assert.match(r.stderr, /--threads/);
+    }
+  });
+});
+
 describe("large inputs: progress bar and early-closed output", () => {
   let mid;
   before(() => {
