@@ -929,6 +929,12 @@ export class SummaryStream {
      */
     static load(bytes: Uint8Array): SummaryStream;
     /**
+     * `merge(SummaryStream.load(bytes))` in less memory: the saved runs go straight into this
+     * stream, never into a stream of their own (SPEC §7.1's reduce step, for many saved parts).
+     * The same errors as `load` and `merge`.
+     */
+    mergeSaved(bytes: Uint8Array): void;
+    /**
      * Append `other`'s state, as if its chunks had been pushed after this stream's, the two
      * texts split at a line boundary (SPEC §7.1): its issues move by this stream's records and
      * lines, ids seen in both are duplicates (the earlier counts), `maxIssues` applies to the
@@ -1043,6 +1049,7 @@ export interface InitOutput {
     readonly summarystream_finish: (a: number) => [number, number, number];
     readonly summarystream_load: (a: any) => [number, number, number];
     readonly summarystream_merge: (a: number, b: number) => [number, number];
+    readonly summarystream_mergeSaved: (a: number, b: any) => [number, number];
     readonly summarystream_new: (a: number) => [number, number, number];
     readonly summarystream_push: (a: number, b: any) => [number, number];
     readonly summarystream_save: (a: number) => [number, number, number, number];

@@ -232,3 +232,37 @@ test("SPEC §7.1 (an addition): mergeable: false keeps no ledger: save and mergi
   }
   assert.deepEqual(new SummaryStream({ mergeable: true }).finish(), summarizeRuns(""));
 });
+
+test("SPEC §7.1: mergeSaved(bytes) is merge(SummaryStream.load(bytes)), with the same errors", () => {
+  for (const cuts of [[1], [3, 2], [1, 3, 1, 1, 1, 1, 1]]) {
+    const parts = cutAt(cuts);
+    const saved = parts.map((part) => {
+      const s = new SummaryStream({ maxIssues: 2 });
+      s.push(part);
+      return s.save();
+    });
+    const acc = new SummaryStream({ maxIssues: 2, mergeable: false });
+    acc.push(parts[0]);
+    for (const state of saved.slice(1)) acc.mergeSaved(state);
+    assert.deepEqual(acc.finish(), summarizeRuns(text, { maxIssues: 2 }), `parts ${cuts}`);
+  }
+  const part = new SummaryStream();
+  part.push(`${lines[1]}\n`);
+  const state = part.save();
+  const a = new SummaryStream();
+  a.push(`${lines[0]}\n`);
+  for (const notBytes of ["x", null, undefined, 7, {}, new Uint16Array(2)]) throwsCode(() => a.mergeSaved(notBytes), "unsupported_input");
+  const bad = state.slice();
+  bad[bad.length >> 1] ^= 1;
+  throwsCode(() => a.mergeSaved(bad), "invalid_state");
+  throwsCode(() => new SummaryStream({ maxIssues: 9 }).mergeSaved(state), "invalid_option");
+  // A text that ends in half a surrogate pair does not end at a line boundary.
+  const cut = new SummaryStream();
+  cut.push(`${lines[0]}\n"\ud83d`);
+  throwsCode(() => cut.mergeSaved(state), "invalid_state");
+  throwsCode(() => cut.merge(SummaryStream.load(state)), "invalid_state");
+  // None of that changed `a`.
+  a.mergeSaved(state);
+  assert.deepEqual(a.finish(), summarizeRuns(`${lines[0]}\n${lines[1]}\n`));
+  throwsCode(() => a.mergeSaved(state), "stream_finished");
+});

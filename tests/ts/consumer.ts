@@ -100,6 +100,11 @@ part.push("{}\n");
 const state: Uint8Array = part.save();
 const loaded: SummaryStream = SummaryStream.load(state);
 loaded.merge(part);
+loaded.mergeSaved(state);
+const lean = new SummaryStream({ maxIssues: 5, mergeable: false });
+// @ts-expect-error mergeable is a boolean
+new SummaryStream({ mergeable: "no" });
+lean.free();
 const merged: BatchSummary = loaded.finish();
 // @ts-expect-error load takes the bytes save() gave, not a string
 SummaryStream.load("state");
