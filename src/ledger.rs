@@ -4,9 +4,10 @@
 //! `lastFailure`, `lastTerminal`, each `topErrors` group's last message) keep one winner, and
 //! when a run of a later part turns out to have an id an earlier part saw (the earlier counts),
 //! the winner it displaced is gone. So a stream also keeps a ledger of its valid,
-//! first-of-their-id runs: the numbers the figures read, as varints relative to the run before
-//! (status and presence flags in one byte), then id and error message. On the generator's runs
-//! (`scripts/gen-runs.mjs`) that is about 40 bytes a run, no JSON text. Merging replays the
+//! first-of-their-id runs: the numbers the figures read, relative to the run before (a header
+//! of their byte lengths, then each number's low bytes), then id and error message. On the
+//! generator's runs (`scripts/gen-runs.mjs`) that is about 44 bytes a run with id and message,
+//! no JSON text. Merging replays the
 //! later part's ledger into the earlier part's figures; loading replays a saved ledger into new
 //! figures. Either way the figures are the one-stream figures by construction: the same
 //! `Figures::add` sees the same runs at the same positions in the same order.

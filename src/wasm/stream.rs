@@ -33,7 +33,7 @@ fn state_error(e: crate::StateError) -> JsValue {
 const TS_STREAM_OPTIONS: &'static str = r#"
 /**
  * The options of a `SummaryStream`: those of `summarizeRuns`, and `mergeable`. With
- * `mergeable: false` the stream keeps no ledger of its runs (about 40 bytes a run, SPEC §7.1):
+ * `mergeable: false` the stream keeps no ledger of its runs (about 44 bytes a run, SPEC §7.1):
  * `save()` and merging it after another stream are then `invalid_state`; it can still take
  * other streams merged after it. For one reader of a long input that is never shared.
  */

@@ -3,7 +3,7 @@
 
 /**
  * The options of a `SummaryStream`: those of `summarizeRuns`, and `mergeable`. With
- * `mergeable: false` the stream keeps no ledger of its runs (about 40 bytes a run, SPEC §7.1):
+ * `mergeable: false` the stream keeps no ledger of its runs (about 44 bytes a run, SPEC §7.1):
  * `save()` and merging it after another stream are then `invalid_state`; it can still take
  * other streams merged after it. For one reader of a long input that is never shared.
  */

@@ -415,3 +415,52 @@ test("SPEC §6: a stream survives bad chunks, and a detached one is refused", ()
     s.free();
   }
 });
+
+// SPEC §6, §7.1: load and mergeSaved take the same hostile values, and states with random
+// bytes changed or cut; merge takes streams of other options or a JSON document: an answer or
+// a SyncRunError, never anything else, and no leak.
+function stateCall(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    if (!isSyncRunError(e)) throw new Error(`a §7.1 call threw a ${e?.name ?? typeof e} that is not a SyncRunError: ${e?.message}`);
+    return null;
+  }
+}
+
+function hostileStates(r, index) {
+  const [, make] = CASES[Math.floor(r() * CASES.length)];
+  r.reset();
+  r.v = undefined;
+  const { input } = make(r);
+  r.reset();
+  const s = new api.SummaryStream({ maxIssues: 3 });
+  const lines = NORMAL.slice(1, -1).replaceAll("},{", "}\n{") + "\n";
+  s.push(lines);
+  const state = s.save();
+  const bad = state.slice();
+  for (let k = 0; k <= index % 3; k++) bad[Math.floor(r() * bad.length)] ^= 1 + Math.floor(r() * 255);
+  const cut = state.subarray(0, Math.floor(r() * state.length));
+  for (const value of [input, bad, cut]) {
+    stateCall(() => api.SummaryStream.load(value)?.free());
+    stateCall(() => s.mergeSaved(value));
+  }
+  // (merge's argument is checked by the package's class guard, before the glue: that is
+  // tests/js/partials.test.mjs, through the package. This is the bare glue.)
+  const other = new api.SummaryStream({ maxIssues: index % 2 ? 3 : 4 });
+  other.push(index % 5 ? lines : "[");
+  stateCall(() => s.merge(other));
+  other.free();
+  // Whatever was refused, the stream goes on, and its state still loads as it was.
+  const again = api.SummaryStream.load(state);
+  assert.deepEqual(again.finish(), api.summarizeRuns(lines, { maxIssues: 3 }));
+  s.free();
+}
+
+test(`SPEC §6, §7.1: load, merge and mergeSaved of hostile values and corrupted states: a SyncRunError or an answer, memory as it was (seed ${SEED})`, () => {
+  const r = forking(SEED + 2);
+  for (let i = 0; i < 500; i++) hostileStates(r, i); // memory reaches its working size
+  const before = probe();
+  for (let i = 0; i < 3000; i++) hostileStates(r, i);
+  assert.deepEqual(probe(), before, `SYNCRUN_FUZZ_SEED=${SEED}`);
+});

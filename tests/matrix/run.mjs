@@ -26,7 +26,7 @@ const APPS = join(HERE, "apps");
 
 // The figures of apps/common/sample.js: 5 records (one not JSON, one a duplicate), 3 valid, 2 of
 // the 3 terminal runs succeeded; the stream agrees; a bad option throws SyncRunError.
-const EXPECTED = { records: 5, valid: 3, successRate: 2 / 3, streamed: 3, error: "invalid_option" };
+const EXPECTED = { records: 5, valid: 3, successRate: 2 / 3, streamed: 3, merged: "3/1/true", error: "invalid_option" };
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 const QUIET = { NEXT_TELEMETRY_DISABLED: "1", WRANGLER_SEND_METRICS: "false", DO_NOT_TRACK: "1", NO_UPDATE_NOTIFIER: "1", BROWSERSLIST_IGNORE_OLD_DATA: "1", CI: "1" };
 
