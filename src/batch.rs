@@ -725,6 +725,8 @@ struct Feed {
     skipping: Option<bool>,
     /// Bytes of the byte order mark skipped at the start (not part of any record).
     bom: u64,
+    /// The last byte received (whether the text so far ends with a newline, SPEC §7.1).
+    last: u8,
 }
 
 /// Leftovers up to this size are retried at every chunk (a few records' worth).
@@ -837,6 +839,7 @@ impl Feed {
             retry_at: 0,
             skipping: None,
             bom: 0,
+            last: b'\n',
         }
     }
 
@@ -859,6 +862,9 @@ impl Feed {
     /// JSON document (SPEC §3.1).
     fn push(&mut self, chunk: &[u8], sink: &mut dyn Sink) {
         self.engine.line_limit = self.max_bytes;
+        if let Some(&b) = chunk.last() {
+            self.last = b;
+        }
         let mut before = self.total;
         self.total = self.total.saturating_add(chunk.len() as u64);
         let mut chunk = chunk;

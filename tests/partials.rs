@@ -128,6 +128,7 @@ proptest! {
         cuts in prop::collection::vec(any::<usize>(), 0..3),
         tail in prop::sample::select(vec!["", "{\"id\": 9", "  "]),
         o in options(),
+        drop_nl in any::<bool>(),
     ) {
         let nl = if crlf { "\r\n" } else { "\n" };
         let mut text = String::from(if bom { "\u{feff}" } else { "" });
@@ -149,8 +150,16 @@ proptest! {
         }
         let want = val(&summarize_runs(text.as_bytes(), &o));
 
+        // The texts split at a line boundary: a part's last line may come without its newline
+        // (not a part that is one newline alone: it would hold no line at all).
+        let last = parts.len() - 1;
+        let pushed: Vec<&str> = parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| if drop_nl && i < last && p.len() > 1 { p.strip_suffix('\n').unwrap_or(p) } else { p })
+            .collect();
         let mut streams: Vec<SummaryStream> =
-            parts.iter().map(|p| reload(&stream_of(p.as_bytes(), &cuts, &o))).collect();
+            pushed.iter().map(|p| reload(&stream_of(p.as_bytes(), &cuts, &o))).collect();
         let mut acc = streams.remove(0);
         let mut seen = parts[0].to_string();
         for (i, s) in streams.into_iter().enumerate() {

@@ -135,6 +135,7 @@ impl Feed {
         put_usize(w, self.retry_at);
         w.o(self.skipping.map(u64::from));
         w.u(self.bom);
+        w.0.push(self.last);
     }
 
     /// Fills a fresh feed (made with the saved options) from `r`.
@@ -172,6 +173,7 @@ impl Feed {
         self.retry_at = r.usize()?;
         self.skipping = r.o()?.map(|b| b == 1);
         self.bom = r.u()?;
+        self.last = r.byte()?;
         let sane = self.pending.len() <= 3
             && self.tally.issues.len() <= self.tally.max_issues
             && self.tally.counts.valid + self.tally.counts.invalid + self.tally.counts.duplicates
@@ -267,7 +269,15 @@ impl<S: Sink + Default> Batch<S> {
     /// Whether [`Batch::append`] can take `other` exactly; `Err` says why not.
     pub(crate) fn check_append<T: Sink + Default>(&self, other: &Batch<T>) -> Result<(), &'static str> {
         let (f, o) = (&self.feed, &other.feed);
-        if o.total == 0 || f.early.is_some() || f.total == 0 || untouched(o) {
+        if o.total == 0 || f.early.is_some() || f.total == 0 {
+            return Ok(());
+        }
+        // The texts split at a line boundary: a last line without its newline ends there (it is
+        // read as a line), but a text that ends inside a UTF-8 character does not.
+        if !f.pending.is_empty() {
+            return Err("the earlier part ends inside a UTF-8 character, not at a line boundary");
+        }
+        if untouched(o) {
             return Ok(());
         }
         if let Some(early) = &o.early {
@@ -284,11 +294,6 @@ impl<S: Sink + Default> Batch<S> {
         }
         if o.tally.issues.iter().any(|i| record_of(&i.path).is_none()) {
             return Err("an issue of the later part belongs to no record");
-        }
-        let buf = f.buf.as_bytes();
-        let last_line = buf.get(memchr::memrchr(b'\n', buf).map_or(0, |i| i + 1)..).unwrap_or_default();
-        if !blank(last_line) || !f.pending.is_empty() || f.skipping.is_some() {
-            return Err("the earlier part does not end at a line boundary (its last line has no newline)");
         }
         match &f.engine.mode {
             Mode::Ndjson => Ok(()),
@@ -313,6 +318,12 @@ impl<S: Sink + Default> Batch<S> {
             let sink = &mut self.sink;
             later.each(&mut |run, position, line| sink.run(run, position, line));
             return Ok(());
+        }
+        if self.feed.last != b'\n' && self.feed.total > self.feed.bom {
+            // The texts split at a line boundary: this one's last line ends here (a text that
+            // is only a byte order mark has no line yet).
+            let sink = &mut self.sink;
+            self.feed.push(b"\n", sink);
         }
         if untouched(&o) {
             // The later part read nothing yet: its text is all here, push it.
@@ -399,6 +410,7 @@ impl<S: Sink + Default> Batch<S> {
         f.pending = o.pending;
         f.skipping = o.skipping;
         f.retry_at = o.retry_at;
+        f.last = o.last;
         Ok(())
     }
 
