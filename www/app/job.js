@@ -48,6 +48,8 @@ export function blobsOf(j) {
 
 /** A result that came before its summary was on screen (the other worker, or the package loading). */
 let pendingResult = null;
+/** The runs pass's latest progress (the other worker's), shown once the summary is. */
+let runsProgress = null;
 
 for (const w of [worker, runsWorker]) {
   w?.addEventListener("message", (event) => {
@@ -57,6 +59,7 @@ for (const w of [worker, runsWorker]) {
     if (msg.type === "progress") {
       // Until the summary is shown, its pass is the progress; then the runs'.
       const summaryShown = shown?.job === job;
+      if (msg.pass === "runs") runsProgress = msg;
       if ((msg.pass === "runs") === summaryShown) showProgress(msg);
     } else if (msg.type === "summary") showSummary(msg);
     else if (msg.type === "result") showResult(msg);
@@ -187,6 +190,8 @@ export function showSummary(msg) {
   shown = { summary: msg.summary, output: null, outputNote: "Reading the runs…", chart: null, format: null,
     bytes: msg.bytes, ms: msg.ms, source, job: msg.job, early: true };
   const s = msg.summary;
+  // The bar goes on with the runs pass: where the other worker has got to, or its start.
+  showProgress(runsProgress?.job === msg.job ? runsProgress : { pass: "runs", bytes: 0, total: msg.bytes, runs: null });
   startHealth(s);
   inTasks(msg.job, [
     () => renderSummary(s),
