@@ -4,10 +4,12 @@
 // chunks, interleaved round by round with a GC before each call; medians and ratios to the batch.
 //   node --expose-gc bench/ledger.mjs [rounds]
 import { generate } from "../scripts/gen-runs.mjs";
+import { dataOptions } from "./bench.mjs";
 import { summarizeRuns, SummaryStream } from "syncrun";
 
 const rounds = Number(process.argv[2] ?? 25);
-const text = generate({ runs: 100000, seed: 1, format: "ndjson", profile: "mixed", malformed: 0.01, duplicates: 0.001, inProgress: 3 });
+// npm run bench's runs, as NDJSON.
+const text = generate({ ...dataOptions(), format: "ndjson" });
 const bytes = Buffer.from(text);
 const CHUNK = 1 << 20;
 const stream = (options) => {

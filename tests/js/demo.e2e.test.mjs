@@ -64,6 +64,7 @@ function freePort() {
 /**
  * Records every state the page goes through from now on, after each task that changed it
  * (polls alone miss a short stretch, and the machine decides how short): recordedStates().
+ * `window.demoSnap()` is the state now, for polls.
  */
 async function recordStates() {
   await page.evaluate(() => {
@@ -75,6 +76,7 @@ async function recordStates() {
       summary: document.querySelector('[data-testid="summary"]').dataset.source,
       durations: document.querySelector("#chart-durations .caption-text").textContent,
     });
+    window.demoSnap = snap;
     window.demoStates = [];
     window.demoObserver = new MutationObserver(() => window.demoStates.push(snap()));
     window.demoObserver.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
@@ -581,14 +583,7 @@ test("a 50 MB NDJSON file is read in the worker without freezing the page", { sk
   let done = false;
   while (!done) {
     const t0 = performance.now();
-    const state = await page.evaluate(() => ({
-      state: document.querySelector('[data-testid="progress"]').dataset.state,
-      text: document.querySelector("#progress-text").textContent,
-      value: document.querySelector("#progress-bar").value,
-      source: document.querySelector('[data-testid="normalized"]').dataset.source,
-      summary: document.querySelector('[data-testid="summary"]').dataset.source,
-      durations: document.querySelector("#chart-durations .caption-text").textContent,
-    }));
+    const state = await page.evaluate(() => window.demoSnap());
     trips.push(performance.now() - t0);
     if (process.env.DEMO_E2E_TRACE) t.diagnostic(`${Date.now() - started} ms: trip ${trips.at(-1).toFixed(0)} ms, ${state.state}: ${state.text}`);
     done = state.state === "done" && state.source === "big.ndjson";
@@ -665,12 +660,8 @@ test("one worker or two: the same figures and output, with the summary first eit
     await recordStates();
     await page.setInputFiles('[data-testid="file"]', big.path);
     for (;;) {
-      const state = await page.evaluate(() => ({
-        state: document.querySelector('[data-testid="progress"]').dataset.state,
-        summary: document.querySelector('[data-testid="summary"]').dataset.source,
-        normalized: document.querySelector('[data-testid="normalized"]').dataset.source,
-      }));
-      if (state.state === "done" && state.normalized === "big.ndjson") break;
+      const state = await page.evaluate(() => window.demoSnap());
+      if (state.state === "done" && state.source === "big.ndjson") break;
       assert.notEqual(state.state, "error");
       await new Promise((r) => setTimeout(r, 50));
     }
